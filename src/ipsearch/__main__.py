@@ -1,0 +1,3 @@
+from ipsearch.cli import main
+
+main()

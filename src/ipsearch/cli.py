@@ -1,0 +1,230 @@
+"""Command line: parses options, calls the library, picks a renderer. Nothing else.
+
+Errors are typed exceptions from the library; ``main`` maps them to one-line messages and exit
+codes in one place (0 found, 1 nothing found, 2 usage or input error).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from ipsearch.errors import ExitStatus, IpsearchError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class App:
+    """Per-run state shared by commands: locations, the store, output style."""
+
+    def __init__(self, corpus: str | None, index: str | None, color: str, as_json: bool):
+        from ipsearch.render import Style, want_color
+
+        self.corpus_opt, self.index_opt = corpus, index
+        self.as_json = as_json
+        self.style = Style(want_color(color) and not as_json)
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from ipsearch.config import resolve
+            from ipsearch.index import IndexStore
+
+            loc = resolve(self.corpus_opt, self.index_opt)
+            self._store = IndexStore(loc.index, loc.corpus)
+        return self._store
+
+    def fresh_store(self):
+        """The store, built or brought up to date first (said on stderr)."""
+        from ipsearch.index import ensure_fresh, stderr_notify
+
+        ensure_fresh(self.store, stderr_notify)
+        return self.store
+
+
+def common(json_option: bool = True) -> Callable:
+    """Options every command takes, so they work after the command name too."""
+
+    def deco(f: Callable) -> Callable:
+        @click.option("--corpus", metavar="DIR", help="Corpus folder [env IPSEARCH_CORPUS].")
+        @click.option(
+            "--index", "index_dir", metavar="DIR", help="Index folder [env IPSEARCH_INDEX]."
+        )
+        @click.option(
+            "--color",
+            type=click.Choice(["auto", "always", "never"]),
+            default="auto",
+            show_default=True,
+            help="Colour output.",
+        )
+        @functools.wraps(f)
+        def wrapper(*args, corpus, index_dir, color, json_out=False, **kw):
+            app = App(corpus, index_dir, color, json_out)
+            return f(app, *args, **kw)
+
+        if json_option:
+            wrapper = click.option(
+                "--json", "json_out", is_flag=True, help="Print JSON (a stable interface)."
+            )(wrapper)
+        return wrapper
+
+    return deco
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="ipsearch")
+def cli() -> None:
+    """Search policy documents and cite the passages that answer.
+
+    Exit status: 0 found, 1 nothing found or no answer, 2 usage or input error.
+    """
+
+
+@cli.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help="Most hits to show.",
+)
+@click.option("--no-correct", is_flag=True, help="Do not respell unknown words.")
+@common()
+def search(app: App, query: tuple[str, ...], limit: int, no_correct: bool) -> int:
+    """Rank sections for QUERY (natural language or Whoosh query syntax)."""
+    from ipsearch import render
+    from ipsearch.search import Searcher
+
+    qstring = " ".join(query)
+    with Searcher(app.fresh_store()) as s:
+        result = s.search(qstring, limit=limit, fix_spelling=not no_correct)
+    if app.as_json:
+        render.emit_json(render.search_json(result))
+    else:
+        render.search_human(result, app.style)
+    return ExitStatus.FOUND if result.hits else ExitStatus.NOT_FOUND
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Build afresh in a new folder, then swap it in.")
+@common()
+def ingest(app: App, paths: tuple[Path, ...], rebuild: bool) -> int:
+    """Index the corpus (or just PATHS inside it): only new or changed files are read."""
+    from ipsearch import render
+    from ipsearch.errors import UsageError
+    from ipsearch.index import stderr_notify
+
+    store = app.store
+    only = []
+    for p in paths:
+        full = p.resolve() if p.exists() or p.is_symlink() else p.absolute()
+        if not str(full).startswith(str(store.corpus)):
+            raise UsageError(f"{p} is not inside the corpus {store.corpus} (see --corpus)")
+        only.append(full)
+    if rebuild and only:
+        raise UsageError("--rebuild rebuilds the whole corpus; give no PATH with it")
+    progress = _progress_callback()
+    report = store.update(
+        rebuild=rebuild, only=only or None, notify=stderr_notify, progress=progress
+    )
+    if app.as_json:
+        render.emit_json(render.ingest_json(report, str(store.root)))
+    else:
+        render.ingest_human(report, app.style, str(store.root))
+    return ExitStatus.FOUND
+
+
+def _progress_callback() -> Callable[[str], None] | None:
+    """A per-file counter on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    count = [0]
+
+    def tick(rel: str) -> None:
+        count[0] += 1
+        if count[0] % 10 == 0 or count[0] == 1:
+            click.echo(f"\ringesting {count[0]} files… {rel[-50:]:<50}", err=True, nl=False)
+
+    return tick
+
+
+@cli.command()
+@common()
+def sections(app: App) -> int:
+    """List the indexed sections with their chair, source and line range."""
+    from ipsearch import render
+    from ipsearch.corpus import display_path
+
+    store = app.fresh_store()
+    rows = [(s, display_path(store.corpus, s.source)) for s in store.sections()]
+    if app.as_json:
+        render.emit_json({"sections": [render.section_dict(s, src) for s, src in rows]})
+    else:
+        render.sections_human(rows, app.style)
+    return ExitStatus.FOUND if rows else ExitStatus.NOT_FOUND
+
+
+@cli.command()
+@click.argument("section")
+@common()
+def show(app: App, section: str) -> int:
+    """Print one SECTION (a title, slug, id or unique prefix) with line numbers."""
+    from ipsearch import render
+    from ipsearch.corpus import display_path
+    from ipsearch.search import Searcher
+
+    store = app.fresh_store()
+    with Searcher(store) as s:
+        found = s.section(section)
+    source = display_path(store.corpus, found.source)
+    if app.as_json:
+        data = render.section_dict(found, source)
+        data["paragraphs"] = [
+            {"lines": [p.first, p.last], "text": p.text} for p in found.paragraphs
+        ]
+        render.emit_json(data)
+    else:
+        render.show_human(found, source, app.style)
+    return ExitStatus.FOUND
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn every failure into a message and an exit code."""
+    try:
+        rv = cli.main(args=argv, prog_name="ipsearch", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.Abort:
+        click.echo("ipsearch: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        msg = e.format_message().replace("\n", " ")
+        click.echo(f"ipsearch: error: {msg}", err=True)
+        sys.exit(ExitStatus.ERROR)
+    except IpsearchError as e:
+        click.echo(
+            f"ipsearch: error: {str(e).splitlines()[0] if str(e) else type(e).__name__}", err=True
+        )
+        sys.exit(e.exit_status)
+    except KeyboardInterrupt:
+        click.echo("ipsearch: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error for the user.
+        sys.stderr.close()
+        sys.exit(ExitStatus.FOUND)
+    except Exception as e:
+        if os.environ.get("IPSEARCH_DEBUG"):
+            raise
+        click.echo(f"ipsearch: error: unexpected {type(e).__name__}: {e}".splitlines()[0], err=True)
+        sys.exit(ExitStatus.ERROR)
+    sys.exit(int(rv) if isinstance(rv, int) else 0)
