@@ -1,4 +1,4 @@
-"""Plain text: paragraphs are runs of non-blank lines; a short, unpunctuated line alone is a heading."""
+"""Plain text: paragraphs are runs of non-blank lines; a short unpunctuated line is a heading."""
 
 from __future__ import annotations
 
