@@ -75,6 +75,23 @@ def correct(searcher, qstring: str) -> str | None:
     return fixed if changed else None
 
 
+def exclude_negations(q):
+    """``a NOT b`` under OR grouping must mean "a, without b", not "a, or anything but b"."""
+    from whoosh import query
+
+    if isinstance(q, query.Or):
+        kids = [exclude_negations(k) for k in q.subqueries]
+        nots = [k.query for k in kids if isinstance(k, query.Not)]
+        pos = [k for k in kids if not isinstance(k, query.Not)]
+        if nots and pos:
+            positive = pos[0] if len(pos) == 1 else q.__class__(pos, boost=q.boost)
+            return query.AndNot(positive, query.Or(nots))
+        return q.__class__(kids, boost=q.boost) if kids != q.subqueries else q
+    if isinstance(q, query.compound.CompoundQuery):
+        q.subqueries = [exclude_negations(k) for k in q.subqueries]
+    return q
+
+
 def plain(snippet: str) -> str:
     return snippet.replace(MARK_START, "").replace(MARK_END, "")
 
@@ -150,7 +167,7 @@ class Searcher:
 
     def parse(self, qstring: str):
         try:
-            return make_parser(self.ix.schema).parse(qstring)
+            return exclude_negations(make_parser(self.ix.schema).parse(qstring))
         except Exception as e:  # Whoosh's parser raises assorted errors on odd input
             raise QueryError(f"cannot parse query {qstring!r}: {e}") from e
 

@@ -83,8 +83,8 @@ def slug(text: str) -> str:
 
 def label_of(block: Block) -> tuple[str, str] | None:
     """``Key: value`` on one line with a short key is a label; the value may be empty."""
-    if block.first != block.last or block.kind == "item":
-        return None
+    if block.first != block.last or block.kind == "item" or block.level:
+        return None  # marked-up headings and list items are never labels
     m = _LABEL.match(block.text.strip())
     if not m:
         return None

@@ -60,6 +60,34 @@ _BLOCKS = {
     "summary",
     "address",
 } | set(_HEADINGS)
+_INLINE = "|".join(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+    ]
+)
 _WS = re.compile(r"[ \t\r\f\v]+")
 
 
@@ -162,15 +190,16 @@ def _walk(node, blocks: list[Block]) -> None:
 
 
 def _definitions(dl, blocks: list[Block]) -> None:
-    """``<dt>Label</dt><dd>value</dd>`` pairs read as ``Label: value`` lines, like plain text."""
+    """``<dt>Label:</dt><dd>value</dd>`` pairs read as one ``Label: value`` line."""
     label = None
     for item in dl.find_all(["dt", "dd"]):
         text = _clean(item.get_text())
         if item.name == "dt":
-            label = text.rstrip(":").strip()
+            label = text
         elif text:
+            # Joined as written, so a quote of the block is verbatim page text.
             line = item.sourceline or dl.sourceline or 1
-            blocks.append(Block("para", f"{label}: {text}" if label else text, line, line))
+            blocks.append(Block("para", f"{label} {text}" if label else text, line, line))
 
 
 def _end_line(tag) -> int:
@@ -179,6 +208,8 @@ def _end_line(tag) -> int:
 
 def visible_text(fragment: str) -> str:
     """Text a reader sees in an HTML fragment: tags dropped, entities decoded."""
-    no_tags = re.sub(r"<br\s*/?>", "\n", fragment, flags=re.I)
+    no_tags = re.sub(r"<br\s*/?>", " ", fragment, flags=re.I)
+    # Inline tags vanish without a trace ("<a>team</a>." reads "team."); others separate words.
+    no_tags = re.sub(rf"</?(?:{_INLINE})\b[^>]*>", "", no_tags, flags=re.I)
     no_tags = re.sub(r"<[^>]*>", " ", no_tags)
     return htmllib.unescape(no_tags)

@@ -1,0 +1,55 @@
+import codecs
+
+import pytest
+
+from ipsearch.ingest import Skip, decode, parse_file, split_lines
+
+
+def test_markdown_headings_atx_and_setext(tmp_path):
+    p = tmp_path / "doc.md"
+    p.write_text(
+        "# Title\n\nIntro **text**.\n\nFirst part\n----------\n\nBody one.\n\n"
+        "## Second part\n\n- item [link](http://x)\n"
+    )
+    parsed = parse_file(p, "doc.md")
+    kinds = [(b.kind, b.text, b.first, b.last) for b in parsed.blocks]
+    assert kinds == [
+        ("heading", "Title", 1, 1),
+        ("para", "Intro text.", 3, 3),
+        ("heading", "First part", 5, 6),
+        ("para", "Body one.", 8, 8),
+        ("heading", "Second part", 10, 10),
+        ("item", "item link", 12, 12),
+    ]
+    assert parsed.title == "Title"
+
+
+def test_decode_variants():
+    assert decode("héllo".encode(), "a")[0] == "héllo"
+    text, warnings = decode(codecs.BOM_UTF16_LE + "hi there".encode("utf-16-le"), "b")
+    assert text == "hi there" and not warnings
+    text, warnings = decode(b"caf\xe9 latte", "c")
+    assert "latte" in text and warnings and "c:" in warnings[0]
+    with pytest.raises(Skip):
+        decode(b"", "d")
+    with pytest.raises(Skip):
+        decode(b"\x00\x01\x02binary", "e")
+
+
+def test_split_lines_counts_like_an_editor():
+    assert split_lines("a\r\nb\rc\n\x0cd\n") == ["a", "b", "c", "\x0cd"]
+
+
+def test_unsupported_suffix_is_skipped(tmp_path):
+    p = tmp_path / "x.pdf"
+    p.write_bytes(b"%PDF")
+    with pytest.raises(Skip):
+        parse_file(p, "x.pdf")
+
+
+def test_jsonl_records(tmp_path):
+    p = tmp_path / "docs.jsonl"
+    p.write_text('{"id": "a1", "title": "T", "text": "Body"}\nnot json\n{"id": 2, "text": "B2"}\n')
+    parsed = parse_file(p, "docs.jsonl")
+    assert [r["id"] for r in parsed.records] == ["a1", "2"]
+    assert parsed.warnings
