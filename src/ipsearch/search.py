@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ipsearch import _whoosh  # noqa: F401  (must precede any whoosh import)
 from ipsearch.corpus import display_path
 from ipsearch.errors import QueryError
 from ipsearch.index import FIELD_BOOSTS, IndexStore, section_from_fields
@@ -98,7 +99,7 @@ def plain(snippet: str) -> str:
 
 def sentences(section: Section) -> list[tuple[str, int, int]]:
     """(sentence, first line, last line) for every sentence of a section, in order."""
-    from ipsearch.sections import split_sentences
+    from ipsearch.textutil import split_sentences
 
     return [(sent, p.first, p.last) for p in section.paragraphs for sent in split_sentences(p.text)]
 
@@ -235,7 +236,7 @@ class Searcher:
     def section(self, key: str) -> Section:
         """A section by id, title, slug or unique prefix of either."""
         from ipsearch.errors import NotFound
-        from ipsearch.sections import slug
+        from ipsearch.textutil import slug
 
         sections = self.store.sections()
         k = key.strip().lower()

@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import date
 
 from ipsearch.models import Block, Paragraph, ParsedFile, Section
+from ipsearch.textutil import slug, split_sentences
 
 _LABEL = re.compile(r"^(?P<key>[A-Z][\w'’&/ ()-]{0,40}?)\s*:\s*(?P<value>.*)$")
 _MONTHS = [
@@ -55,7 +56,6 @@ _SUBJECT = re.compile(
     r"\s+(?:is|are|was|were|aims|has|have|will|works|leads)\b"
 )
 _SMALL_WORDS = {"for", "and", "of", "the", "&", "in", "on", "to", "a", "an"}
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"‘'(])")
 
 
 def parse_date(text: str) -> date | None:
@@ -70,15 +70,6 @@ def parse_date(text: str) -> date | None:
         return date(int(m["y3"]), int(m["m3"]), int(m["d3"]))
     except ValueError:
         return None
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text) if s.strip()]
-
-
-def slug(text: str) -> str:
-    s = re.sub(r"[^\w]+", "-", text.lower()).strip("-")
-    return s or "section"
 
 
 def label_of(block: Block) -> tuple[str, str] | None:
