@@ -53,3 +53,11 @@ def test_jsonl_records(tmp_path):
     parsed = parse_file(p, "docs.jsonl")
     assert [r["id"] for r in parsed.records] == ["a1", "2"]
     assert parsed.warnings
+
+
+def test_bundled_corpus_is_the_seed_byte_for_byte():
+    from ipsearch.config import bundled_corpus
+    from tests.conftest import SEED_TXT
+
+    bundled = bundled_corpus() / SEED_TXT.name
+    assert bundled.read_bytes() == SEED_TXT.read_bytes()

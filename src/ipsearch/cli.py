@@ -143,16 +143,19 @@ def ingest(app: App, paths: tuple[Path, ...], rebuild: bool) -> int:
     return ExitStatus.FOUND
 
 
-def _progress_callback() -> Callable[[str], None] | None:
-    """A per-file counter on stderr, only when stderr is a terminal."""
+def _progress_callback() -> Callable[[int, int, str], None] | None:
+    """A progress bar on stderr for long runs, only when stderr is a terminal."""
     if not sys.stderr.isatty():
         return None
-    count = [0]
 
-    def tick(rel: str) -> None:
-        count[0] += 1
-        if count[0] % 10 == 0 or count[0] == 1:
-            click.echo(f"\ringesting {count[0]} files… {rel[-50:]:<50}", err=True, nl=False)
+    def tick(done: int, total: int, rel: str) -> None:
+        if total < 20:
+            return
+        width = 30
+        filled = width * done // total
+        bar = "#" * filled + "-" * (width - filled)
+        end = "\n" if done == total - 1 else ""
+        click.echo(f"\r[{bar}] {done + 1}/{total} {rel[-40:]:<40}{end}", err=True, nl=False)
 
     return tick
 

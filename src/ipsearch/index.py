@@ -284,9 +284,9 @@ class IndexStore:
         from ipsearch.sections import build_sections
 
         entries: dict[str, dict] = {}
-        for f, digest, how in todo:
+        for done, (f, digest, how) in enumerate(todo):
             if progress:
-                progress(f.rel)
+                progress(done, len(todo), f.rel)
             try:
                 parsed = parse_file(f.path, f.rel)
                 sections = build_sections(parsed, digest)
