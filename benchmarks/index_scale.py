@@ -45,8 +45,10 @@ def make_corpus(scifact: Path, copies: int, dest: Path) -> int:
     for c in range(copies):
         with open(dest / f"part-{c:02d}.jsonl", "w") as f:
             for r in records:
-                f.write(json.dumps({"id": f"{r['id']}-{c}", "title": r["title"],
-                                    "text": r["text"]}) + "\n")
+                f.write(
+                    json.dumps({"id": f"{r['id']}-{c}", "title": r["title"], "text": r["text"]})
+                    + "\n"
+                )
                 n += 1
     return n
 
@@ -72,8 +74,13 @@ def run_ipsearch(corpus: Path, work: Path, queries: list[str]) -> dict:
     with Searcher(store) as s:
         s.search("warmup", limit=10)
         p50, p95 = latencies(lambda q: s.search(q, limit=10, fix_spelling=False), queries)
-    return {"sections": report.sections, "build_s": build, "mb": dir_mb(work / "index"),
-            "p50": p50, "p95": p95}
+    return {
+        "sections": report.sections,
+        "build_s": build,
+        "mb": dir_mb(work / "index"),
+        "p50": p50,
+        "p95": p95,
+    }
 
 
 def _records(corpus: Path):
@@ -101,8 +108,13 @@ def run_bm25s(corpus: Path, work: Path, queries: list[str]) -> dict:
         model.retrieve(qt, k=10, show_progress=False, n_threads=1)
 
     p50, p95 = latencies(query, queries)
-    return {"sections": len(ids), "build_s": build, "mb": dir_mb(work / "bm25s"),
-            "p50": p50, "p95": p95}
+    return {
+        "sections": len(ids),
+        "build_s": build,
+        "mb": dir_mb(work / "bm25s"),
+        "p50": p50,
+        "p95": p95,
+    }
 
 
 def run_fts5(corpus: Path, work: Path, queries: list[str]) -> dict:
@@ -122,12 +134,12 @@ def run_fts5(corpus: Path, work: Path, queries: list[str]) -> dict:
         words = re.findall(r"\w+", q)
         if words:
             match = " OR ".join(f'"{w}"' for w in words)
-            con.execute("SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 10",
-                        (match,)).fetchall()
+            con.execute(
+                "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT 10", (match,)
+            ).fetchall()
 
     p50, p95 = latencies(query, queries)
-    return {"sections": n, "build_s": build, "mb": db.stat().st_size / 1e6, "p50": p50,
-            "p95": p95}
+    return {"sections": n, "build_s": build, "mb": db.stat().st_size / 1e6, "p50": p50, "p95": p95}
 
 
 ENGINES = {"ipsearch": run_ipsearch, "bm25s": run_bm25s, "sqlite-fts5": run_fts5}
@@ -160,9 +172,20 @@ def main() -> None:
             work = Path(tmp) / engine
             work.mkdir()
             out = subprocess.run(
-                [sys.executable, __file__, str(args.scifact), "--child", engine, str(corpus),
-                 str(work), str(args.scifact), str(args.queries)],
-                capture_output=True, text=True, env=dict(os.environ),
+                [
+                    sys.executable,
+                    __file__,
+                    str(args.scifact),
+                    "--child",
+                    engine,
+                    str(corpus),
+                    str(work),
+                    str(args.scifact),
+                    str(args.queries),
+                ],
+                capture_output=True,
+                text=True,
+                env=dict(os.environ),
             )
             if out.returncode:
                 print(f"{engine}: failed\n{out.stderr[-2000:]}")
@@ -170,20 +193,27 @@ def main() -> None:
             results[engine] = json.loads(out.stdout.strip().splitlines()[-1])
             shutil.rmtree(work, ignore_errors=True)
         base = results.get("ipsearch")
-        print(f"{'engine':<12} {'sections/s':>10} {'index MB':>9} {'peak RSS MB':>11} "
-              f"{'p50 ms':>7} {'p95 ms':>7}")
+        print(
+            f"{'engine':<12} {'sections/s':>10} {'index MB':>9} {'peak RSS MB':>11} "
+            f"{'p50 ms':>7} {'p95 ms':>7}"
+        )
         for engine, r in results.items():
             rate = r["sections"] / r["build_s"]
-            print(f"{engine:<12} {rate:>10.0f} {r['mb']:>9.1f} {r['peak_rss_mb']:>11.0f} "
-                  f"{r['p50']:>7.2f} {r['p95']:>7.2f}")
+            print(
+                f"{engine:<12} {rate:>10.0f} {r['mb']:>9.1f} {r['peak_rss_mb']:>11.0f} "
+                f"{r['p50']:>7.2f} {r['p95']:>7.2f}"
+            )
         if base:
             print("ratios to ipsearch (other / ipsearch):")
             for engine, r in results.items():
                 if engine == "ipsearch":
                     continue
-                print(f"  {engine}: build speed {(r['sections'] / r['build_s']) / (base['sections'] / base['build_s']):.2f}x, "
-                      f"size {r['mb'] / base['mb']:.2f}x, RSS {r['peak_rss_mb'] / base['peak_rss_mb']:.2f}x, "
-                      f"p50 {r['p50'] / base['p50']:.2f}x, p95 {r['p95'] / base['p95']:.2f}x")
+                speed = (r["sections"] / r["build_s"]) / (base["sections"] / base["build_s"])
+                print(
+                    f"  {engine}: build speed {speed:.2f}x, size {r['mb'] / base['mb']:.2f}x, "
+                    f"RSS {r['peak_rss_mb'] / base['peak_rss_mb']:.2f}x, "
+                    f"p50 {r['p50'] / base['p50']:.2f}x, p95 {r['p95'] / base['p95']:.2f}x"
+                )
 
 
 if __name__ == "__main__":
