@@ -200,6 +200,33 @@ def show(app: App, section: str) -> int:
     return ExitStatus.FOUND
 
 
+@cli.command("bench-ir")
+@click.argument("collection", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--limit",
+    type=click.IntRange(10, 1000),
+    default=100,
+    show_default=True,
+    help="Depth of each ranking (Recall@100 needs 100).",
+)
+@click.option("--json", "json_out", is_flag=True, help="Print JSON (a stable interface).")
+def bench_ir(collection: Path, limit: int, json_out: bool) -> int:
+    """Measure ranking on a BEIR-style COLLECTION (corpus.jsonl, queries.tsv, qrels.tsv)."""
+    from ipsearch import irbench, render
+
+    report = irbench.run(collection, limit=limit)
+    if json_out:
+        render.emit_json(report.as_json())
+    else:
+        click.echo(f"{report.queries} queries over {report.sections} sections")
+        click.echo(f"nDCG@10     {report.ndcg10:.4f}")
+        click.echo(f"Recall@100  {report.recall100:.4f}")
+        click.echo(f"MRR@10      {report.mrr10:.4f}")
+        click.echo(f"index       {report.index_s:.1f} s")
+        click.echo(f"query p50   {report.query_ms_p50:.1f} ms, p95 {report.query_ms_p95:.1f} ms")
+    return ExitStatus.FOUND
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every failure into a message and an exit code."""
     try:

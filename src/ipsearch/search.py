@@ -186,6 +186,15 @@ class Searcher:
         hits = self.run(q, limit, kinds)
         return SearchResult(query=qstring, corrected=corrected, total=hits[0], hits=hits[1])
 
+    def rank(self, qstring: str, limit: int = 100) -> list[tuple[str, float]]:
+        """(section id, score), best first: the ranking ``search`` uses, without snippets."""
+        q = self.parse(qstring)
+        try:
+            results = self.searcher.search(q, limit=limit)
+            return [(r["id"], r.score) for r in results]
+        except Exception as e:
+            raise QueryError(f"cannot run query: {e}") from e
+
     def run(self, q, limit: int, kinds: tuple[str, ...] | None = None) -> tuple[int, list[Hit]]:
         from whoosh.query import Or, Term
 

@@ -1,0 +1,105 @@
+"""Ranking quality on a BEIR-style test collection, through ipsearch's own ingest and search.
+
+DIR holds ``corpus.jsonl`` ({"id","title","text"}), ``queries.tsv`` (query_id<TAB>text) and
+``qrels.tsv`` (header ``query_id doc_id relevance``). The corpus is indexed exactly as
+``ipsearch ingest`` would index a JSONL corpus, and each query is ranked as ``ipsearch search``
+ranks it.
+"""
+
+from __future__ import annotations
+
+import csv
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ipsearch.errors import CorpusError
+from ipsearch.irmetrics import evaluate
+
+
+@dataclass
+class IRReport:
+    ndcg10: float
+    recall100: float
+    mrr10: float
+    index_s: float
+    query_ms_p50: float
+    query_ms_p95: float
+    queries: int
+    sections: int
+
+    def as_json(self) -> dict:
+        return {
+            "ndcg@10": round(self.ndcg10, 4),
+            "recall@100": round(self.recall100, 4),
+            "mrr@10": round(self.mrr10, 4),
+            "index_s": round(self.index_s, 2),
+            "query_ms_p50": round(self.query_ms_p50, 2),
+            "query_ms_p95": round(self.query_ms_p95, 2),
+            "queries": self.queries,
+        }
+
+
+def _rows(path: Path) -> list[list[str]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as f:
+            return [r for r in csv.reader(f, delimiter="\t") if r]
+    except OSError as e:
+        raise CorpusError(f"cannot read {path}: {e.strerror or e}") from e
+
+
+def load_queries(path: Path) -> dict[str, str]:
+    rows = _rows(path)
+    if rows and rows[0][0] in ("query_id", "qid", "id"):
+        rows = rows[1:]
+    return {r[0]: r[1] for r in rows if len(r) >= 2}
+
+
+def load_qrels(path: Path) -> dict[str, dict[str, int]]:
+    rows = _rows(path)
+    if rows and not rows[0][-1].lstrip("-").isdigit():
+        rows = rows[1:]
+    qrels: dict[str, dict[str, int]] = {}
+    for r in rows:
+        if len(r) >= 3:
+            qrels.setdefault(r[0], {})[r[-2]] = int(r[-1])
+    return qrels
+
+
+def run(collection: Path, limit: int = 100, index_dir: Path | None = None) -> IRReport:
+    from ipsearch.index import IndexStore
+    from ipsearch.search import Searcher
+
+    for name in ("corpus.jsonl", "queries.tsv", "qrels.tsv"):
+        if not (collection / name).is_file():
+            raise CorpusError(f"{collection} has no {name}")
+    queries = load_queries(collection / "queries.tsv")
+    qrels = load_qrels(collection / "qrels.tsv")
+    queries = {q: t for q, t in queries.items() if q in qrels}
+    with tempfile.TemporaryDirectory() as tmp:
+        store = IndexStore(index_dir or Path(tmp) / "index", collection.resolve())
+        t = time.perf_counter()
+        report = store.update(rebuild=True)
+        index_s = time.perf_counter() - t
+        results: dict[str, list[str]] = {}
+        times = []
+        with Searcher(store) as s:
+            for qid, text in queries.items():
+                t = time.perf_counter()
+                ranked = s.rank(text, limit=limit)
+                times.append((time.perf_counter() - t) * 1000)
+                results[qid] = [sid.split("#", 1)[1] for sid, _ in ranked]
+    m = evaluate(results, qrels)
+    times.sort()
+    return IRReport(
+        ndcg10=m["ndcg@10"],
+        recall100=m["recall@100"],
+        mrr10=m["mrr@10"],
+        index_s=index_s,
+        query_ms_p50=statistics.median(times) if times else 0.0,
+        query_ms_p95=times[int(0.95 * (len(times) - 1))] if times else 0.0,
+        queries=len(queries),
+        sections=report.sections,
+    )
