@@ -386,10 +386,12 @@ class QA:
         return TopicResult(topic=topic, corrected=corrected, sections=matches)
 
     # -- abstention ------------------------------------------------------------------------
-    def _abstain(self, q: Question, text: str, weights: dict[str, float] | None = None) -> Answer:
+    def _abstain(self, q: Question) -> Answer:
         """No answer: show the passages nearest to what was asked, best first."""
-        sections, corrected = self.retrieve(text)
-        weights = weights or self.weights(self.content_terms(corrected or text))
+        # Nearest passages to the whole question, not just its topic: with the topic absent
+        # from the corpus, the words around it are all a reader can be pointed to.
+        sections, corrected = self.retrieve(q.text)
+        weights = self.weights(self.content_terms(corrected or q.text))
         closest = [
             self.cite(s.section, s.text, s.first, s.last, s.coverage)
             for s in self._ranked_sentences(sections, weights)[:3]
@@ -462,7 +464,7 @@ class QA:
     def _which(self, q: Question) -> Answer:
         matches, corrected = self._topic_matches(q.focus, CANDIDATE_SECTIONS)
         if not matches:
-            return self._abstain(q, q.focus)
+            return self._abstain(q)
         top = matches[0]
         cites = [top.evidence]
         # A runner-up nearly as good is shown too: the reader should see the choice was close.
@@ -520,12 +522,12 @@ class QA:
             # X"), which is a topic question whose answer is that item's chair.
             matches, corrected = self._topic_matches(q.focus, CANDIDATE_SECTIONS)
             if not matches:
-                return self._abstain(q, q.focus)
+                return self._abstain(q)
             found = [x for x in self.items if x.title == matches[0].section]
             confidence = matches[0].score * 0.9
         x = found[0]
         if not x.chair:
-            return self._abstain(q, q.focus)
+            return self._abstain(q)
         return Answer(
             question=q.text,
             answer=x.chair,
@@ -557,14 +559,14 @@ class QA:
                     if short.upper() == acr:
                         cite = self.cite(x, text, first, last, 1.0)
                         return Answer(q.text, long, "expansion", 0.95, [cite])
-        return self._abstain(q, q.focus)
+        return self._abstain(q)
 
     # -- typed factoids: amounts, dates, numbers, agents, names, sentences -----------------
     def _factoid(self, q: Question) -> Answer:
         sections, corrected = self.retrieve(q.text)
         terms = self.content_terms(corrected or q.text)
         if not terms:
-            return self._abstain(q, q.text)
+            return self._abstain(q)
         weights = self.weights(terms)
         ranked = self._ranked_sentences(sections, weights)
         extract = {
@@ -591,7 +593,7 @@ class QA:
                 return found
             return self._which(Question(q.text, "which", q.focus, q.verb))
         if not pool:
-            return self._abstain(q, q.text, weights)
+            return self._abstain(q)
         best = pool[0]
         if extract:
             answer = self._closest_value(best, weights, q)
@@ -603,7 +605,7 @@ class QA:
                     best = s
                     break
             if answer is None:
-                return self._abstain(q, q.text, weights)
+                return self._abstain(q)
         else:
             answer = None
             if re.match(r"^\s*who\b", q.text, re.I):
