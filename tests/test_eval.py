@@ -64,3 +64,21 @@ def test_misses_explain_failures(searcher, tmp_path):
     assert "section 'Nuclear'" in why["x1"] and "answer 'Magnox Ltd'" in why["x1"]
     assert "instead of abstaining" in why["x2"]
     assert report.answer_accuracy == 0.0 and report.abstention_rate == 0.0
+
+
+def test_html_copy_of_the_page_meets_the_floors_with_verified_quotes(tmp_path):
+    import shutil
+
+    from ipsearch.index import IndexStore, ensure_fresh
+    from ipsearch.search import Searcher
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "industrial-partnerships.html", corpus)
+    store = IndexStore(tmp_path / "index", corpus.resolve())
+    ensure_fresh(store, lambda _m: None)
+    with Searcher(store) as s:
+        report = evaluate(s, select(load_gold(GOLD), exclude=("paraphrase",)))
+    assert report.quotes_verified == 1.0
+    assert report.section_at_1 >= 0.95 and report.answer_accuracy >= 0.90
+    assert report.abstention_rate == 1.0

@@ -31,6 +31,7 @@ from ipsearch.search import (
     term_spans,
 )
 from ipsearch.sections import DATE_RE, expansions
+from ipsearch.verify import verify_quote
 
 MAX_ANSWER_WORDS = 12
 # Share of the question's weighted content words the evidence must hold. Half is the natural
@@ -379,7 +380,17 @@ class QA:
             "name": self._name,
             "which": self._which,
         }.get(q.type, self._factoid)
-        return handler(q)
+        answer = handler(q)
+        # Belt and braces: a quote that does not read back from its cited lines (a parser
+        # joined text the page never shows together) is dropped rather than printed.
+        answer.citations = [c for c in answer.citations if self._verifies(c)]
+        answer.closest = [c for c in answer.closest if self._verifies(c)]
+        if not answer.citations and not answer.abstained:
+            return self._abstain(q)
+        return answer
+
+    def _verifies(self, c: Citation) -> bool:
+        return verify_quote(self.store.corpus / c.corpus_path, c.lines, c.quote)
 
     def which(self, topic: str, limit: int = 10) -> TopicResult:
         matches, corrected = self._topic_matches(topic, limit)

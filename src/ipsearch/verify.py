@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from ipsearch.ingest import Skip, format_of, read_text, render_lines, split_lines
@@ -21,10 +22,12 @@ def cited_text(path: Path, lines: tuple[int, int]) -> str | None:
     if fmt is None:
         return None
     try:
-        text, _ = read_text(path, str(path))
-    except Skip:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
         return None
-    all_lines = split_lines(text)
+    all_lines = _lines(str(path), stamp)
+    if all_lines is None:
+        return None
     first, last = lines
     if first < 1 or last < first or last > len(all_lines):
         return None
@@ -37,3 +40,13 @@ def verify_quote(path: Path, lines: tuple[int, int], quote: str) -> bool:
     if text is None or not quote.strip():
         return False
     return normalise(quote) in normalise(text)
+
+
+@lru_cache(maxsize=32)
+def _lines(path: str, _mtime_ns: int) -> list[str] | None:
+    # Keyed by modification time too, so an edited file is read afresh.
+    try:
+        text, _ = read_text(Path(path), path)
+    except Skip:
+        return None
+    return split_lines(text)
