@@ -360,7 +360,7 @@ class QA:
         for rank, x in enumerate(sections):
             # A sentence is read under its section's heading, so the heading's words count as
             # said; the page-wide parts (introduction, publication history) are also read under
-            # the page title ("when was the overview published" → "Published 6 March 2015").
+            # the page title ("when was the guide published" → "Published 1 May 2020").
             heads = [x.title, x.name or ""]
             if x.kind in ("overview", "metadata"):
                 heads.append(x.document or "")
@@ -647,7 +647,7 @@ class QA:
         def token_at(char: int) -> int:
             return next((i for i, (_, a, _) in enumerate(tokens) if a >= char), len(tokens))
 
-        # A value the question itself states ("for every £1 of ...") and the words right by it
+        # A value the question itself states ("per £10 of public money") and the words right by it
         # describe what is given, not what is asked: they must not pull the answer to them.
         given = {v[0].lower() for v in _all_values(q.text)}
         near_given = set()
@@ -667,14 +667,14 @@ class QA:
 
         def score(v: tuple[str, int, int]) -> float:
             i, j = token_at(v[1]), token_at(v[2]) - 1
-            # Values tend to follow the words they qualify ("updated 16 December 2015",
-            # "total fund of £354 million"), so a word after the value counts a step further.
+            # Values tend to follow the words they qualify ("updated 2 June 2021",
+            # "a budget of £5 million"), so a word after the value counts a step further.
             near = sum(
                 weight_of[h] / (1 + (i - h if h < i else h - j + 1))
                 for h in hits
                 if not i <= h <= j
             )
-            # "six ... pilot skills programmes": a count stands just before what it counts.
+            # "three regional training hubs": a count stands just before what it counts.
             after = {t for t, _, _ in tokens[j : j + 4]}
             return near + (5.0 if counted & after else 0.0)
 
@@ -701,7 +701,7 @@ class QA:
                     continue
                 name = _NAME.match(s.text, m.end())
                 if not name:
-                    # "supported by trades unions, trade bodies and ...": the phrase to the
+                    # "backed by local councils and charities": the phrase to the
                     # clause's end, when it is short enough to be an answer.
                     name = re.match(r"[^.;:()]+", s.text[m.end() :])
                     if name and len(name.group().split()) > MAX_ANSWER_WORDS:
