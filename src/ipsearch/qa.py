@@ -8,9 +8,9 @@ type the question asks for. Nothing here knows what the corpus is about.
 
 Abstention rests on one measure, *coverage*: the share of the question's content words, each
 weighted by how rare it is across sections (inverse document frequency), that the evidence
-actually contains. Words the corpus never uses weigh most, so "the capital of France" or
-"agriculture" cannot reach the threshold however well some other words match, while generic
-words the whole page repeats ("partnership", "skills") add little either way.
+actually contains. Words the corpus never uses weigh most, so a question about a place or
+a sector the page never mentions cannot reach the threshold however well other words match,
+while generic words the whole page repeats ("partnership", "skills") add little either way.
 """
 
 from __future__ import annotations
