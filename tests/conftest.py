@@ -57,3 +57,36 @@ def main_run(env, capsys):
         return exc.value.code, out, err
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def _built(tmp_path_factory) -> tuple[Path, Path]:
+    """One index of the seed corpus, built once, for tests that only read it."""
+    from ipsearch.index import IndexStore, ensure_fresh
+
+    base = tmp_path_factory.mktemp("seed")
+    corpus = base / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = base / "index"
+    ensure_fresh(IndexStore(index, corpus.resolve()), lambda _m: None)
+    return corpus.resolve(), index
+
+
+@pytest.fixture
+def seed_env(_built, monkeypatch) -> tuple[Path, Path]:
+    """Point the CLI at the shared read-only seed corpus and index, never at the user's."""
+    corpus, index = _built
+    monkeypatch.setenv("IPSEARCH_CORPUS", str(corpus))
+    monkeypatch.setenv("IPSEARCH_INDEX", str(index))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return corpus, index
+
+
+@pytest.fixture
+def searcher(_built):
+    from ipsearch.index import IndexStore
+    from ipsearch.search import Searcher
+
+    corpus, index = _built
+    with Searcher(IndexStore(index, corpus)) as s:
+        yield s

@@ -224,6 +224,91 @@ def bench_ir(collection: Path, limit: int, json_out: bool) -> int:
         click.echo(f"MRR@10      {report.mrr10:.4f}")
         click.echo(f"index       {report.index_s:.1f} s")
         click.echo(f"query p50   {report.query_ms_p50:.1f} ms, p95 {report.query_ms_p95:.1f} ms")
+
+
+@cli.command()
+@click.argument("question", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Terminal text, or Markdown with footnote citations.",
+)
+@common()
+def ask(app: App, question: tuple[str, ...], fmt: str) -> int:
+    """Answer QUESTION briefly, quoting the sentences that say so (exit 1: no answer)."""
+    from ipsearch import render
+    from ipsearch.errors import UsageError
+    from ipsearch.qa import QA
+    from ipsearch.search import Searcher
+
+    text = " ".join(question).strip()
+    if not text:
+        raise UsageError("empty question")
+    with Searcher(app.fresh_store()) as s:
+        answer = QA(s).ask(text)
+    if app.as_json:
+        render.emit_json(render.answer_json(answer))
+    elif fmt == "markdown":
+        click.echo(render.answer_markdown(answer))
+    else:
+        render.answer_human(answer, app.style)
+    return ExitStatus.NOT_FOUND if answer.abstained else ExitStatus.FOUND
+
+
+@cli.command()
+@click.argument("topic", nargs=-1, required=True)
+@click.option(
+    "-n", "--limit", type=click.IntRange(1, 100), default=5, show_default=True,
+    help="Most sections to show.",
+)  # fmt: skip
+@common()
+def which(app: App, topic: tuple[str, ...], limit: int) -> int:
+    """Rank the sections that cover TOPIC, each with its best evidence line."""
+    from ipsearch import render
+    from ipsearch.errors import UsageError
+    from ipsearch.qa import QA
+    from ipsearch.search import Searcher
+
+    text = " ".join(topic).strip()
+    if not text:
+        raise UsageError("empty topic")
+    with Searcher(app.fresh_store()) as s:
+        result = QA(s).which(text, limit=limit)
+    if app.as_json:
+        render.emit_json(render.topics_json(result))
+    else:
+        render.topics_human(result, app.style)
+    return ExitStatus.FOUND if result.sections else ExitStatus.NOT_FOUND
+
+
+@cli.command("eval")
+@click.argument("gold", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--kind", "kinds", multiple=True, metavar="K", help="Only items of kind K.")
+@click.option(
+    "--exclude-kind", "exclude", multiple=True, metavar="K", help="Leave out items of kind K."
+)
+@click.option("-v", "--verbose", is_flag=True, help="List each miss.")
+@common()
+def eval_(app: App, gold: Path, kinds: tuple[str, ...], exclude: tuple[str, ...], verbose: bool):
+    """Score ask/search on a GOLD.jsonl file of questions with expected answers."""
+    from ipsearch import render
+    from ipsearch.errors import UsageError
+    from ipsearch.evaluate import evaluate, load_gold, misses, select
+    from ipsearch.search import Searcher
+
+    items = select(load_gold(gold), kinds, exclude)
+    if not items:
+        raise UsageError(f"no gold items left in {gold} after --kind/--exclude-kind")
+    with Searcher(app.fresh_store()) as s:
+        report = evaluate(s, items)
+    missed = misses(report)
+    if app.as_json:
+        render.emit_json(render.eval_json(report, missed))
+    else:
+        render.eval_human(report, missed, app.style, verbose)
     return ExitStatus.FOUND
 
 

@@ -121,3 +121,82 @@ def to_dict(obj) -> dict:
         return v
 
     return {k: fix(v) for k, v in d.items()}
+
+
+@dataclass
+class Citation:
+    """One quoted sentence and where to check it: ``source:first-last`` and its section."""
+
+    source: str  # a path that opens from the current directory
+    corpus_path: str  # relative to the corpus root
+    section: str
+    chair: str | None
+    lines: tuple[int, int]
+    quote: str  # verbatim text of the source within ``lines`` (whitespace normalised)
+    name: str | None = None
+    score: float = 0.0
+
+
+@dataclass
+class Answer:
+    """What ``ask`` returns: a short answer (or None) with its evidence, best first."""
+
+    question: str
+    answer: str | None
+    type: (
+        str  # which | chair | amount | date | number | expansion | name | agent | entity | sentence
+    )
+    confidence: float
+    citations: list[Citation]
+    abstained: bool = False
+    closest: list[Citation] = field(default_factory=list)  # nearest passages when abstaining
+    corrected: str | None = None  # the question's topic after spelling correction
+
+
+@dataclass
+class TopicMatch:
+    """A section that covers a topic, with its best evidence sentence."""
+
+    section: str
+    name: str | None
+    chair: str | None
+    score: float  # in [0, 1]: weighted share of the topic's words the section matches
+    evidence: Citation
+
+
+@dataclass
+class TopicResult:
+    topic: str
+    corrected: str | None
+    sections: list[TopicMatch]
+
+
+@dataclass
+class EvalOutcome:
+    """One gold item as the tool handled it."""
+
+    id: str
+    question: str
+    kind: str
+    command: str
+    expected_section: str | None
+    expected_answers: list[str]
+    answer: str | None = None
+    first_section: str | None = None
+    abstained: bool = False
+    section_ok: bool | None = None  # None: the item does not score this metric
+    answer_ok: bool | None = None
+    reciprocal_rank: float | None = None
+    quotes: int = 0
+    quotes_verified: int = 0
+
+
+@dataclass
+class EvalReport:
+    outcomes: list[EvalOutcome]
+    section_at_1: float | None
+    answer_accuracy: float | None
+    abstention_rate: float | None  # over negative items: share that abstained
+    false_abstentions: int  # answerable ask items that abstained
+    mrr_at_10: float | None
+    quotes_verified: float | None

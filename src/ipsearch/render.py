@@ -11,7 +11,17 @@ from typing import Any
 
 import click
 
-from ipsearch.models import Hit, IngestReport, SearchResult, Section
+from ipsearch.models import (
+    Answer,
+    Citation,
+    EvalOutcome,
+    EvalReport,
+    Hit,
+    IngestReport,
+    SearchResult,
+    Section,
+    TopicResult,
+)
 from ipsearch.search import MARK_END, MARK_START, plain
 
 
@@ -189,3 +199,150 @@ def ingest_json(r: IngestReport, index_dir: str) -> dict:
         "skipped": [{"path": p, "reason": why} for p, why in r.skipped],
         "warnings": r.warnings,
     }
+
+
+# -- ask / which / eval --------------------------------------------------------------------
+
+
+def citation_dict(c: Citation) -> dict:
+    return {
+        "source": c.source,
+        "section": c.section,
+        "chair": c.chair,
+        "lines": list(c.lines),
+        "quote": c.quote,
+    }
+
+
+def answer_json(a: Answer) -> dict:
+    return {
+        "question": a.question,
+        "answer": a.answer,
+        "type": a.type,
+        "confidence": a.confidence,
+        "citations": [citation_dict(c) for c in a.citations],
+        "abstained": a.abstained,
+        "closest": [citation_dict(c) for c in a.closest],
+        "corrected": a.corrected,
+    }
+
+
+def _where(c: Citation) -> str:
+    first, last = c.lines
+    return f"{c.source}:{first}-{last}"
+
+
+def answer_human(a: Answer, st: Style) -> None:
+    if a.corrected:
+        st.echo(st.dim(f"(read as: {a.corrected})"), err=True)
+    if a.abstained:
+        st.echo(st.title("No answer in the corpus."))
+        if a.closest:
+            st.echo()
+            st.echo(st.dim("closest matches:"))
+            for c in a.closest:
+                _quote_human(c, st, None)
+        return
+    st.echo(st.title(a.answer) if a.answer else st.dim("(no short answer; see the evidence)"))
+    st.echo()
+    for n, c in enumerate(a.citations, 1):
+        _quote_human(c, st, n)
+    st.echo(st.dim(f"confidence {a.confidence:.2f}"))
+
+
+def _quote_human(c: Citation, st: Style, n: int | None) -> None:
+    mark = f"[{n}] " if n else "- "
+    st.echo(f"{mark}“{c.quote}”")
+    pad = " " * len(mark)
+    head = section_heading(st, c.section, None, c.chair)
+    st.echo(f"{pad}{st.path(c.source)}:{st.line(f'{c.lines[0]}-{c.lines[1]}')}  {head}")
+    st.echo()
+
+
+def answer_markdown(a: Answer) -> str:
+    """The answer with footnote citations, ready to paste into a report."""
+    if a.abstained:
+        lines = [f"**Q:** {a.question}", "", "No answer in the corpus."]
+        if a.closest:
+            lines += ["", "Closest matches:", ""]
+            lines += [f"- “{c.quote}” ({_where(c)}, {c.section})" for c in a.closest]
+        return "\n".join(lines)
+    refs = "".join(f"[^{n}]" for n in range(1, len(a.citations) + 1))
+    body = f"**{a.answer}**{refs}" if a.answer else f"(no short answer){refs}"
+    lines = [f"**Q:** {a.question}", "", body, ""]
+    for n, c in enumerate(a.citations, 1):
+        chair = f", chair: {c.chair}" if c.chair else ""
+        lines.append(f"[^{n}]: “{c.quote}” — {c.section}{chair}, `{_where(c)}`")
+    return "\n".join(lines)
+
+
+def topics_json(r: TopicResult) -> dict:
+    return {
+        "topic": r.topic,
+        "corrected": r.corrected,
+        "sections": [
+            {
+                "section": m.section,
+                "chair": m.chair,
+                "source": m.evidence.source,
+                "lines": list(m.evidence.lines),
+                "score": m.score,
+                "evidence": m.evidence.quote,
+            }
+            for m in r.sections
+        ],
+    }
+
+
+def topics_human(r: TopicResult, st: Style) -> None:
+    if r.corrected:
+        st.echo(st.dim(f"(read as: {r.corrected})"), err=True)
+    if not r.sections:
+        st.echo(f"No section covers {r.topic!r}.", err=True)
+        return
+    for m in r.sections:
+        c = m.evidence
+        st.echo(
+            f"{section_heading(st, m.section, m.name, m.chair)}  " + st.dim(f"score {m.score:.2f}")
+        )
+        st.echo(f"  {st.path(c.source)}:{st.line(f'{c.lines[0]}-{c.lines[1]}')}: “{c.quote}”")
+        st.echo()
+
+
+def _pct(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
+def eval_json(r: EvalReport, missed: list[tuple[EvalOutcome, str]]) -> dict:
+    return {
+        "items": len(r.outcomes),
+        "section_at_1": r.section_at_1,
+        "answer_accuracy": r.answer_accuracy,
+        "abstention_rate": r.abstention_rate,
+        "false_abstentions": r.false_abstentions,
+        "mrr_at_10": r.mrr_at_10,
+        "quotes_verified": r.quotes_verified,
+        "misses": [{"id": o.id, "question": o.question, "why": why} for o, why in missed],
+    }
+
+
+def eval_human(
+    r: EvalReport, missed: list[tuple[EvalOutcome, str]], st: Style, verbose: bool
+) -> None:
+    rows = [
+        ("items", str(len(r.outcomes))),
+        ("section@1", _pct(r.section_at_1)),
+        ("answer accuracy", _pct(r.answer_accuracy)),
+        ("abstention on negatives", _pct(r.abstention_rate)),
+        ("false abstentions", str(r.false_abstentions)),
+        ("search MRR@10", _pct(r.mrr_at_10)),
+        ("quotes verified", _pct(r.quotes_verified)),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        st.echo(f"{k.ljust(width)}  {st.title(v)}")
+    if verbose and missed:
+        st.echo()
+        st.echo(st.dim(f"{len(missed)} miss(es):"))
+        for o, why in missed:
+            st.echo(f"{o.id} [{o.kind}] {o.question}\n    {why}")

@@ -1,0 +1,140 @@
+"""Run a gold question file through ``ask`` and ``search`` and score what comes back."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ipsearch.errors import UsageError
+from ipsearch.models import Answer, Citation, EvalOutcome, EvalReport
+from ipsearch.qa import MAX_ANSWER_WORDS, QA
+from ipsearch.search import Searcher
+from ipsearch.verify import verify_quote
+
+MRR_DEPTH = 10
+
+
+def load_gold(path: Path) -> list[dict]:
+    """Gold items, one JSON object a line; a bad line is an input error naming the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot read gold file {path}: {e.strerror or e}") from e
+    items = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as e:
+            raise UsageError(f"{path}:{n}: not valid JSON ({e.msg})") from e
+        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+            raise UsageError(f"{path}:{n}: each line needs a JSON object with a 'question'")
+        items.append(item)
+    return items
+
+
+def select(
+    items: list[dict], kinds: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+) -> list[dict]:
+    return [
+        it
+        for it in items
+        if (not kinds or it.get("kind") in kinds) and it.get("kind") not in exclude
+    ]
+
+
+def answer_matches(answer: str | None, expected: list[str]) -> bool:
+    """Short enough to be an answer, and containing one of the accepted ones."""
+    if not answer or len(answer.split()) > MAX_ANSWER_WORDS:
+        return False
+    low = answer.lower()
+    return any(e.lower() in low for e in expected)
+
+
+def _section_hit(title: str | None, expected: str | None) -> bool:
+    return bool(title and expected and expected.lower() in title.lower())
+
+
+def _verified(searcher: Searcher, cites: list[Citation]) -> int:
+    corpus = searcher.store.corpus
+    return sum(verify_quote(corpus / c.corpus_path, c.lines, c.quote) for c in cites)
+
+
+def run_item(qa: QA, item: dict) -> EvalOutcome:
+    command = item.get("command", "ask")
+    out = EvalOutcome(
+        id=str(item.get("id", "")),
+        question=item["question"],
+        kind=item.get("kind", ""),
+        command=command,
+        expected_section=item.get("section"),
+        expected_answers=list(item.get("answers") or []),
+    )
+    if command == "search":
+        hits = qa.s.search(item["question"], limit=MRR_DEPTH).hits
+        out.first_section = hits[0].section if hits else None
+        if out.expected_section:
+            out.section_ok = _section_hit(out.first_section, out.expected_section)
+            rank = next(
+                (h.rank for h in hits if _section_hit(h.section, out.expected_section)), None
+            )
+            out.reciprocal_rank = 1.0 / rank if rank else 0.0
+        return out
+    ans: Answer = qa.ask(item["question"])
+    out.answer = ans.answer
+    out.abstained = ans.abstained
+    out.first_section = ans.citations[0].section if ans.citations else None
+    cites = ans.citations + ans.closest
+    out.quotes = len(cites)
+    out.quotes_verified = _verified(qa.s, cites)
+    if out.kind == "negative":
+        return out
+    if out.expected_section:
+        out.section_ok = _section_hit(out.first_section, out.expected_section)
+    out.answer_ok = answer_matches(ans.answer, out.expected_answers)
+    return out
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 4) if values else None
+
+
+def evaluate(searcher: Searcher, items: list[dict]) -> EvalReport:
+    qa = QA(searcher)
+    outcomes = [run_item(qa, it) for it in items]
+    sections = [float(o.section_ok) for o in outcomes if o.section_ok is not None]
+    answers = [float(o.answer_ok) for o in outcomes if o.answer_ok is not None]
+    negatives = [float(o.abstained) for o in outcomes if o.kind == "negative"]
+    rr = [o.reciprocal_rank for o in outcomes if o.reciprocal_rank is not None]
+    quotes = sum(o.quotes for o in outcomes)
+    verified = sum(o.quotes_verified for o in outcomes)
+    return EvalReport(
+        outcomes=outcomes,
+        section_at_1=_mean(sections),
+        answer_accuracy=_mean(answers),
+        abstention_rate=_mean(negatives),
+        false_abstentions=sum(
+            1 for o in outcomes if o.command == "ask" and o.kind != "negative" and o.abstained
+        ),
+        mrr_at_10=_mean(rr),
+        quotes_verified=round(verified / quotes, 4) if quotes else None,
+    )
+
+
+def misses(report: EvalReport) -> list[tuple[EvalOutcome, str]]:
+    """Each item that failed a metric, with what went wrong in a few words."""
+    out = []
+    for o in report.outcomes:
+        why = []
+        if o.kind == "negative" and not o.abstained:
+            why.append(f"answered {o.answer!r} instead of abstaining")
+        if o.section_ok is False:
+            why.append(f"section {o.first_section!r}, expected {o.expected_section!r}")
+        if o.answer_ok is False:
+            why.append("abstained" if o.abstained else f"answer {o.answer!r}")
+        if o.quotes_verified < o.quotes:
+            why.append(f"{o.quotes - o.quotes_verified} quote(s) not verified")
+        if why:
+            out.append((o, "; ".join(why)))
+    return out
