@@ -9,6 +9,7 @@ ranks it.
 from __future__ import annotations
 
 import csv
+import shutil
 import statistics
 import tempfile
 import time
@@ -79,7 +80,11 @@ def run(collection: Path, limit: int = 100, index_dir: Path | None = None) -> IR
     qrels = load_qrels(collection / "qrels.tsv")
     queries = {q: t for q, t in queries.items() if q in qrels}
     with tempfile.TemporaryDirectory() as tmp:
-        store = IndexStore(index_dir or Path(tmp) / "index", collection.resolve())
+        # Only the documents are the corpus: queries, judgments and notes beside them are not.
+        corpus = Path(tmp) / "corpus"
+        corpus.mkdir()
+        shutil.copyfile(collection / "corpus.jsonl", corpus / "corpus.jsonl")
+        store = IndexStore(index_dir or Path(tmp) / "index", corpus.resolve())
         t = time.perf_counter()
         report = store.update(rebuild=True)
         index_s = time.perf_counter() - t
