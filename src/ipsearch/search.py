@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
 from ipsearch import _whoosh  # noqa: F401  (must precede any whoosh import)
 from ipsearch.corpus import display_path
 from ipsearch.errors import QueryError
-from ipsearch.index import FIELD_BOOSTS, IndexStore, section_from_fields
+from ipsearch.index import IndexStore, section_from_fields
 from ipsearch.models import Hit, SearchResult, Section
 
-SEARCH_FIELDS = ["section", "name", "aliases", "chair", "body"]
+# Per-field weights of BM25F. The body carries the evidence; a section's title, its own name,
+# chair and acronyms are short fields whose match says "this section is about that".
+FIELD_BOOSTS = {"body": 1.0, "section": 0.3, "name": 1.0, "chair": 1.0, "aliases": 1.0}
+K1, B = 0.9, 0.4
+SEARCH_FIELDS = list(FIELD_BOOSTS)
+# Anything that makes a query more than a bag of words goes through Whoosh's query parser.
+_SYNTAX = re.compile(r'[:"*?~()\[\]{}^+]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b')
 FIELD_ALIASES = {
     "section": ["title", "heading", "partnership"],
     "body": ["text", "content"],
@@ -34,10 +41,25 @@ def make_parser(schema):
     return parser
 
 
+def lucene_idf(n: int, df: int) -> float:
+    """Lucene's BM25 idf: never negative, and lower than Whoosh's for very common terms."""
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
 def scorer():
     from whoosh import scoring
 
-    return scoring.BM25F(B=0.75, K1=1.2)
+    class LuceneBM25F(scoring.BM25F):
+        def idf(self, searcher, fieldname, text):
+            parent = searcher.get_parent()
+            return lucene_idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
+
+    return LuceneBM25F(B=B, K1=K1)
+
+
+def is_plain(qstring: str) -> bool:
+    """A bag of words, with no query syntax to honour."""
+    return not _SYNTAX.search(qstring)
 
 
 def query_words(qstring: str) -> list[str]:
@@ -141,6 +163,82 @@ def snippet_for(
     return text, (min(x[4] for x in best), max(x[5] for x in best))
 
 
+class _BagOfWords:
+    """BM25F over the index's postings, summed with numpy, term at a time.
+
+    Gives Whoosh's BM25F scores (with Lucene's idf) for an OR of plain words, several times
+    faster than Whoosh's pure-Python document-at-a-time matchers: a SciFact query went from
+    ~30 ms to ~10 ms. Query syntax still goes through Whoosh's own searcher.
+    """
+
+    def __init__(self, reader) -> None:
+        self.reader = reader
+        self.n = reader.doc_count_all()
+        self._lengths: dict = {}
+        self._live = None
+
+    def lengths(self, field: str):
+        import numpy as np
+
+        if field not in self._lengths:
+            self._lengths[field] = np.fromiter(
+                (self.reader.doc_field_length(d, field, 0) for d in range(self.n)),
+                dtype=np.float64,
+                count=self.n,
+            )
+        return self._lengths[field]
+
+    def live(self):
+        """Mask of documents not deleted."""
+        import numpy as np
+
+        if self._live is None:
+            mask = np.ones(self.n, dtype=bool)
+            if self.reader.has_deletions():
+                mask[:] = False
+                mask[list(self.reader.all_doc_ids())] = True
+            self._live = mask
+        return self._live
+
+    def scores(self, terms: list[str]):
+        """Score per document number, and how many distinct query terms each matched."""
+        import numpy as np
+
+        scores = np.zeros(self.n, dtype=np.float64)
+        matched = np.zeros(self.n, dtype=np.int32)
+        reader = self.reader
+        for term in dict.fromkeys(terms):
+            hit = np.zeros(self.n, dtype=bool)
+            for field, boost in FIELD_BOOSTS.items():
+                if (field, term) not in reader:
+                    continue
+                avg = (reader.field_length(field) / max(self.n, 1)) or 1.0
+                df = reader.doc_frequency(field, term)
+                items = list(reader.postings(field, term).items_as("weight"))
+                ids = np.fromiter((d for d, _ in items), dtype=np.int64, count=len(items))
+                tf = np.fromiter((w for _, w in items), dtype=np.float64, count=len(items))
+                norm = K1 * ((1 - B) + B * self.lengths(field)[ids] / avg)
+                scores[ids] += boost * lucene_idf(self.n, df) * tf * (K1 + 1) / (tf + norm)
+                hit[ids] = True
+            matched += hit
+        scores[~self.live()] = 0.0
+        return scores, matched
+
+
+def top_k(scores, limit: int, allowed=None) -> list[tuple[int, float]]:
+    """(document number, score) of the best ``limit`` positive scores, best first."""
+    import numpy as np
+
+    ok = scores > 0
+    if allowed is not None:
+        ok &= allowed
+    nz = np.flatnonzero(ok)
+    if len(nz) > limit:
+        nz = nz[np.argpartition(-scores[nz], limit - 1)[:limit]]
+    order = nz[np.lexsort((nz, -scores[nz]))]
+    return [(int(d), float(scores[d])) for d in order]
+
+
 class Searcher:
     """An open index for one or more queries (keeps the Whoosh searcher warm)."""
 
@@ -148,6 +246,7 @@ class Searcher:
         self.store = store
         self.ix = store.open()
         self._searcher = None
+        self._bag = None
 
     def __enter__(self) -> Searcher:
         return self
@@ -159,6 +258,29 @@ class Searcher:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
+            self._bag = None
+
+    def _bag_rank(
+        self, qstring: str, limit: int, kinds: tuple[str, ...] | None = None
+    ) -> tuple[int, list[tuple[int, float]]]:
+        """(number matching, [(docnum, score)]) for a plain-words query."""
+        import numpy as np
+
+        if self._bag is None:
+            self._bag = _BagOfWords(self.searcher.reader())
+        terms = [t.text for t in self.ix.schema["body"].analyzer(qstring)]
+        if not terms:
+            return 0, []
+        scores, _ = self._bag.scores(terms)
+        allowed = None
+        if kinds:
+            allowed = np.zeros(self._bag.n, dtype=bool)
+            reader = self.searcher.reader()
+            for k in kinds:
+                if ("kind", k) in reader:
+                    allowed[list(reader.postings("kind", k).all_ids())] = True
+        total = int(np.count_nonzero(scores > 0 if allowed is None else (scores > 0) & allowed))
+        return total, top_k(scores, limit, allowed)
 
     @property
     def searcher(self):
@@ -182,18 +304,36 @@ class Searcher:
         if not qstring or not qstring.strip():
             raise QueryError("empty query")
         corrected = correct(self.searcher, qstring) if fix_spelling else None
-        q = self.parse(corrected or qstring)
-        hits = self.run(q, limit, kinds)
-        return SearchResult(query=qstring, corrected=corrected, total=hits[0], hits=hits[1])
+        text = corrected or qstring
+        if is_plain(text):
+            total, ranked = self._bag_rank(text, limit, kinds)
+            terms = {t.text for t in self.ix.schema["body"].analyzer(text)}
+            hits = [
+                self._hit_for(rank, score, self.searcher.stored_fields(docnum), terms)
+                for rank, (docnum, score) in enumerate(ranked, 1)
+            ]
+            return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
+        total, hits = self.run(self.parse(text), limit, kinds)
+        return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
 
     def rank(self, qstring: str, limit: int = 100) -> list[tuple[str, float]]:
         """(section id, score), best first: the ranking ``search`` uses, without snippets."""
-        q = self.parse(qstring)
         try:
-            results = self.searcher.search(q, limit=limit)
+            if is_plain(qstring):
+                _, ranked = self._bag_rank(qstring, limit)
+                stored = self.searcher.stored_fields
+                return [(stored(d)["id"], score) for d, score in ranked]
+            results = self.searcher.search(self.parse(qstring), limit=limit)
             return [(r["id"], r.score) for r in results]
+        except QueryError:
+            raise
         except Exception as e:
             raise QueryError(f"cannot run query: {e}") from e
+
+    def _hit_for(self, rank: int, score: float, fields: dict, terms: set[str]) -> Hit:
+        section = section_from_fields(fields)
+        snippet, lines = snippet_for(section, self.ix.schema["body"].analyzer, terms)
+        return self._hit(rank, score, section, snippet, sorted(terms), lines)
 
     def run(self, q, limit: int, kinds: tuple[str, ...] | None = None) -> tuple[int, list[Hit]]:
         from whoosh.query import Or, Term
@@ -201,16 +341,13 @@ class Searcher:
         filt = Or([Term("kind", k) for k in kinds]) if kinds else None
         try:
             results = self.searcher.search(q, limit=limit, filter=filt, terms=True)
-            analyzer = self.ix.schema["body"].analyzer
             out = []
             for rank, r in enumerate(results, 1):
-                section = section_from_fields(r.fields())
                 terms = {
                     t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t)
                     for _, t in (r.matched_terms() or [])
                 }
-                snippet, lines = snippet_for(section, analyzer, terms)
-                out.append(self._hit(rank, r.score, section, snippet, sorted(terms), lines))
+                out.append(self._hit_for(rank, r.score, r.fields(), terms))
             return len(results), out
         except QueryError:
             raise
