@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ipsearch.corpus import display_path
 from ipsearch.errors import QueryError
-from ipsearch.index import FIELD_BOOSTS, IndexStore, section_from_fields
+from ipsearch.index import DAMAGE_ERRORS, FIELD_BOOSTS, IndexStore, damaged, section_from_fields
 from ipsearch.models import Hit, SearchResult, Section
 
 SEARCH_FIELDS = ["section", "name", "aliases", "chair", "body"]
@@ -145,7 +145,10 @@ class Searcher:
     @property
     def searcher(self):
         if self._searcher is None:
-            self._searcher = self.ix.searcher(weighting=scorer())
+            try:
+                self._searcher = self.ix.searcher(weighting=scorer())
+            except DAMAGE_ERRORS as e:
+                raise damaged(self.store.root, e) from e
         return self._searcher
 
     def parse(self, qstring: str):
@@ -163,7 +166,10 @@ class Searcher:
     ) -> SearchResult:
         if not qstring or not qstring.strip():
             raise QueryError("empty query")
-        corrected = correct(self.searcher, qstring) if fix_spelling else None
+        try:
+            corrected = correct(self.searcher, qstring) if fix_spelling else None
+        except DAMAGE_ERRORS as e:
+            raise damaged(self.store.root, e) from e
         q = self.parse(corrected or qstring)
         hits = self.run(q, limit, kinds)
         return SearchResult(query=qstring, corrected=corrected, total=hits[0], hits=hits[1])
@@ -187,6 +193,8 @@ class Searcher:
             return len(results), out
         except QueryError:
             raise
+        except DAMAGE_ERRORS as e:
+            raise damaged(self.store.root, e) from e
         except Exception as e:
             raise QueryError(f"cannot run query: {e}") from e
 
