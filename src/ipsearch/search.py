@@ -61,7 +61,9 @@ def correct(searcher, qstring: str) -> str | None:
     changed = False
     for word in query_words(qstring):
         low = word.lower()
-        if len(low) < 4 or any(c.isdigit() for c in low):
+        # Over 40 letters is no word to respell, and the edit-distance search grows with
+        # length (a 10,000-letter query took seconds).
+        if len(low) < 4 or len(low) > 40 or any(c.isdigit() for c in low):
             continue
         if reader.doc_frequency("words", low):
             continue
