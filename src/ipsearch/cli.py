@@ -127,7 +127,7 @@ def ingest(app: App, paths: tuple[Path, ...], rebuild: bool) -> int:
     only = []
     for p in paths:
         full = p.resolve() if p.exists() or p.is_symlink() else p.absolute()
-        if not str(full).startswith(str(store.corpus)):
+        if not full.is_relative_to(store.corpus):  # not a string prefix: corpus2/ is outside
             raise UsageError(f"{p} is not inside the corpus {store.corpus} (see --corpus)")
         only.append(full)
     if rebuild and only:
@@ -327,7 +327,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(ExitStatus.ERROR)
     except IpsearchError as e:
         click.echo(
-            f"ipsearch: error: {str(e).splitlines()[0] if str(e) else type(e).__name__}", err=True
+            f"ipsearch: error: {_one_line(str(e)) if str(e) else type(e).__name__}", err=True
         )
         sys.exit(e.exit_status)
     except KeyboardInterrupt:
@@ -340,6 +340,12 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as e:
         if os.environ.get("IPSEARCH_DEBUG"):
             raise
-        click.echo(f"ipsearch: error: unexpected {type(e).__name__}: {e}".splitlines()[0], err=True)
+        click.echo(_one_line(f"ipsearch: error: unexpected {type(e).__name__}: {e}"), err=True)
         sys.exit(ExitStatus.ERROR)
     sys.exit(int(rv) if isinstance(rv, int) else 0)
+
+
+def _one_line(msg: str, limit: int = 300) -> str:
+    """First line, shortened: messages quote the query, which may be 10,000 characters."""
+    line = msg.splitlines()[0] if msg else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,15 +18,31 @@ class CorpusFile:
     rel: str  # relative to the corpus root, "/" separated
     size: int
     mtime_ns: int
+    # Replacing a file (editor save, ``cp -p``, ``touch -r``) can keep size and mtime but not
+    # the inode or ctime, so these catch changes that mtime alone would miss.
+    ino: int = 0
+    ctime_ns: int = 0
 
 
 def file_hash(path: Path) -> str:
-    """Content hash, read in chunks so a large file never sits in memory whole."""
+    """Content hash, read in chunks so a large file never sits in memory whole.
+
+    Opened non-blocking and checked to be a regular file: a FIFO put in a file's place after
+    the scan would otherwise block the run forever.
+    """
     h = hashlib.sha256()
-    with path.open("rb") as f:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, with every link resolved now, is under ``root`` (already resolved)."""
+    return _inside(Path(os.path.realpath(path)), root)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -94,7 +112,7 @@ def _consider(path: Path, root: Path, files: list, skipped: list) -> None:
     if not path.is_file():
         skipped.append((rel, "not a regular file"))
         return
-    files.append(CorpusFile(path, rel, st.st_size, st.st_mtime_ns))
+    files.append(CorpusFile(path, rel, st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns))
 
 
 def display_path(root: Path, rel: str) -> str:

@@ -6,11 +6,11 @@ Layout of the index directory::
     gen-XXXX/      a Whoosh index plus manifest.json (what was indexed, with content hashes)
     .lock          held while a process writes
 
-A rebuild writes a new generation and swaps ``CURRENT`` only once it is complete, so a failed or
-killed rebuild leaves the previous index working. Incremental updates commit in place: Whoosh
-writes new segments and then its table of contents, so readers see the old or the new state and
-a killed writer leaves the old one. The manifest is written after the commit; if it lags, the
-next run re-reads those files, which is idempotent.
+Every write makes a new generation and swaps ``CURRENT`` only once the index and its manifest
+are complete, so a failed or killed run leaves the previous index working and readers always
+see a whole index, old or new. A rebuild starts empty; an incremental update starts from hard
+links to the live generation's files (Whoosh never changes a file once written, so the links
+cost nothing and the live generation is never touched).
 """
 
 from __future__ import annotations
@@ -19,9 +19,12 @@ import contextlib
 import fcntl
 import json
 import os
+import pickle
 import shutil
+import struct
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -29,12 +32,50 @@ from pathlib import Path
 from whoosh.analysis import Filter
 
 from ipsearch import _whoosh  # noqa: F401  (must precede any whoosh import)
-from ipsearch.corpus import CorpusFile, file_hash, scan
+from ipsearch.corpus import CorpusFile, file_hash, is_inside, scan
 from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
 from ipsearch.models import IngestReport, Paragraph, Section
 
 SCHEMA_VERSION = 3
 Notify = Callable[[str], None]
+# A file modified this close to the start of the last build may have changed again within the
+# same timestamp tick (coarse kernel clocks; 1-2 s on some filesystems) after it was read, so
+# its size and mtime prove nothing: it is hashed instead, as git does with "racily clean" files.
+RACY_NS = 2_000_000_000
+# Errors Whoosh lets through when index files are truncated, missing or garbled.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    struct.error,
+    pickle.UnpicklingError,
+    zlib.error,
+)
+
+
+def damaged(root: Path, e: BaseException) -> IndexCorrupt:
+    return IndexCorrupt(
+        f"index in {root} is damaged ({type(e).__name__}); run `ipsearch ingest --rebuild`"
+    )
+
+
+def _same_file(entry: dict, f: CorpusFile, built_ns: int) -> bool:
+    """Whether a manifest entry still describes ``f`` without reading it."""
+    return (
+        entry.get("size") == f.size
+        and entry.get("mtime_ns") == f.mtime_ns
+        and entry.get("ino", f.ino) == f.ino
+        and entry.get("ctime_ns", f.ctime_ns) == f.ctime_ns
+        and not _racy(entry, built_ns)
+    )
+
+
+def _racy(entry: dict, built_ns: int) -> bool:
+    return entry.get("mtime_ns", 0) >= built_ns - RACY_NS
+
+
+def _stat_entry(f: CorpusFile) -> dict:
+    return {"size": f.size, "mtime_ns": f.mtime_ns, "ino": f.ino, "ctime_ns": f.ctime_ns}
+
 
 # Lucene's English stop set: small on purpose. Longer lists (Whoosh's default adds "can", "may",
 # "we", "from", ...) drop words that carry meaning in claims and questions and measured worse on
@@ -250,16 +291,18 @@ class IndexStore:
         """The live Whoosh index, or IndexCorrupt with the way out."""
         from whoosh import index as windex
 
-        gen = self.current()
-        if gen is None:
-            raise IndexCorrupt(f"no index in {self.root}; run `ipsearch ingest`")
-        try:
-            return windex.open_dir(str(gen))
-        except Exception as e:  # Whoosh raises many types for damaged files
-            raise IndexCorrupt(
-                f"index in {self.root} is damaged ({type(e).__name__}); "
-                "run `ipsearch ingest --rebuild`"
-            ) from e
+        for attempt in (1, 2):
+            gen = self.current()
+            if gen is None:
+                raise IndexCorrupt(f"no index in {self.root}; run `ipsearch ingest`")
+            try:
+                return windex.open_dir(str(gen))
+            except Exception as e:  # Whoosh raises many types for damaged files
+                # A writer may have swapped generations and removed this one in between.
+                if attempt == 1 and self.current() != gen:
+                    continue
+                raise damaged(self.root, e) from e
+        raise AssertionError("unreachable")
 
     def sections(self, kinds: tuple[str, ...] | None = None) -> list[Section]:
         ix = self.open()
@@ -267,10 +310,7 @@ class IndexStore:
             with ix.searcher() as s:
                 out = [section_from_fields(f) for f in s.all_stored_fields()]
         except Exception as e:
-            raise IndexCorrupt(
-                f"index in {self.root} is damaged ({type(e).__name__}); "
-                "run `ipsearch ingest --rebuild`"
-            ) from e
+            raise damaged(self.root, e) from e
         if kinds:
             out = [x for x in out if x.kind in kinds]
         return sorted(out, key=lambda x: (x.source, x.position))
@@ -329,13 +369,16 @@ class IndexStore:
             return self._incremental(old, only, notify, progress)
 
     def _plan(self, manifest: dict, only: list[Path] | None):
+        # Taken before the scan: a file changed after this instant is racy for the next run.
+        self._started_ns = time.time_ns()
         files, skipped = scan(self.corpus, only)
         known = manifest.get("files", {})
+        built_ns = manifest.get("built_ns", 0)
         todo: list[tuple[CorpusFile, str, str]] = []  # (file, hash, "added"|"updated")
         unchanged: dict[str, dict] = {}
         for f in files:
             entry = known.get(f.rel)
-            if entry and entry["size"] == f.size and entry["mtime_ns"] == f.mtime_ns:
+            if entry and _same_file(entry, f, built_ns):
                 unchanged[f.rel] = entry
                 continue
             try:
@@ -346,7 +389,7 @@ class IndexStore:
                     unchanged[f.rel] = entry  # keep what we had rather than lose it
                 continue
             if entry and entry["hash"] == digest:
-                unchanged[f.rel] = {**entry, "size": f.size, "mtime_ns": f.mtime_ns}
+                unchanged[f.rel] = {**entry, **_stat_entry(f)}
                 continue
             todo.append((f, digest, "updated" if entry else "added"))
         scope = {f.rel for f in files}
@@ -373,8 +416,10 @@ class IndexStore:
                 unchanged[r] = known[r]
         return todo, unchanged, removed, skipped
 
-    def _write(self, writer, todo, report: IngestReport, progress) -> dict[str, dict]:
-        from ipsearch.ingest import Skip, parse_file
+    def _write(
+        self, writer, todo, report: IngestReport, progress, known: dict | None = None
+    ) -> dict[str, dict]:
+        from ipsearch.ingest import Skip, Unreadable, parse_file
         from ipsearch.sections import build_sections
 
         entries: dict[str, dict] = {}
@@ -382,16 +427,24 @@ class IndexStore:
             if progress:
                 progress(done, len(todo), f.rel)
             try:
+                # Checked again here: a link swapped in since the scan must not be followed out.
+                if not is_inside(f.path, self.corpus):
+                    raise Unreadable("now links outside the corpus")
                 parsed = parse_file(f.path, f.rel)
                 sections = build_sections(parsed, digest)
+            except Unreadable as e:
+                # Transient: keep what was indexed for it; it is read again next run.
+                report.skipped.append((f.rel, str(e)))
+                if known and f.rel in known:
+                    entries[f.rel] = known[f.rel]
+                continue
             except Skip as e:
                 report.skipped.append((f.rel, str(e)))
                 writer.delete_by_term("source", f.rel)
                 # Remembered, so an unchanged skipped file is not re-read on every run.
                 entries[f.rel] = {
                     "hash": digest,
-                    "size": f.size,
-                    "mtime_ns": f.mtime_ns,
+                    **_stat_entry(f),
                     "sections": 0,
                     "skipped": str(e),
                 }
@@ -405,8 +458,7 @@ class IndexStore:
                 writer.add_document(**_to_doc(s))
             entries[f.rel] = {
                 "hash": digest,
-                "size": f.size,
-                "mtime_ns": f.mtime_ns,
+                **_stat_entry(f),
                 "sections": len(sections),
                 "format": parsed.fmt,
             }
@@ -414,40 +466,59 @@ class IndexStore:
         return entries
 
     def _incremental(self, old, only, notify, progress) -> IngestReport:
+        from whoosh import index as windex
+
         todo, unchanged, removed, skipped = self._plan(old, only)
         report = IngestReport(unchanged=len(unchanged), skipped=skipped)
         if not todo and not removed:
-            if unchanged != old.get("files"):
-                self._save_manifest(self.current(), unchanged)
+            built_ns = old.get("built_ns", 0)
+            # Also re-saved when files were racy: the new start time lets them settle.
+            if unchanged != old.get("files") or any(_racy(e, built_ns) for e in unchanged.values()):
+                try:
+                    self._save_manifest(self.current(), unchanged)
+                except OSError as e:
+                    raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
             report.sections = sum(e.get("sections", 0) for e in unchanged.values())
             return report
-        ix = self.open()
+        live = self.current()
+        gen = self._new_generation()
         try:
+            _link_tree(live, gen)
+            try:
+                ix = windex.open_dir(str(gen))
+            except Exception as e:
+                raise damaged(self.root, e) from e
             writer = ix.writer(limitmb=128)
+            try:
+                for rel in removed:
+                    writer.delete_by_term("source", rel)
+                entries = self._write(writer, todo, report, progress, old.get("files", {}))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            files = {**unchanged, **entries}
+            self._save_manifest(gen, files)
+            self._swap(gen)
         except OSError as e:
+            shutil.rmtree(gen, ignore_errors=True)
             raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
-        try:
-            for rel in removed:
-                writer.delete_by_term("source", rel)
-            entries = self._write(writer, todo, report, progress)
-            writer.commit()
-        except BaseException as e:
-            writer.cancel()
-            if isinstance(e, OSError):
-                raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
             raise
         report.removed = len(removed)
-        files = {**unchanged, **entries}
-        self._save_manifest(self.current(), files)
         report.sections = sum(e.get("sections", 0) for e in files.values())
         return report
+
+    def _new_generation(self) -> Path:
+        return self.root / f"gen-{time.time_ns():x}-{os.getpid()}"
 
     def _rebuild(self, notify, progress, old) -> IngestReport:
         from whoosh import index as windex
 
         todo, _, _, skipped = self._plan({}, None)
         report = IngestReport(skipped=skipped, rebuilt=True)
-        gen = self.root / f"gen-{time.time_ns():x}-{os.getpid()}"
+        gen = self._new_generation()
         try:
             gen.mkdir(parents=True)
             ix = windex.create_in(str(gen), make_schema())
@@ -477,7 +548,12 @@ class IndexStore:
         return report
 
     def _save_manifest(self, gen: Path, files: dict) -> None:
-        data = {"schema": SCHEMA_VERSION, "corpus": str(self.corpus), "files": files}
+        data = {
+            "schema": SCHEMA_VERSION,
+            "corpus": str(self.corpus),
+            "built_ns": getattr(self, "_started_ns", 0),
+            "files": files,
+        }
         _atomic_write(gen / "manifest.json", json.dumps(data, indent=1, sort_keys=True))
 
     def _swap(self, gen: Path) -> None:
@@ -502,18 +578,48 @@ class IndexStore:
         known = manifest.get("files", {})
         if {f.rel for f in files} != set(known):
             return True
-        return any(
-            known[f.rel]["size"] != f.size or known[f.rel]["mtime_ns"] != f.mtime_ns for f in files
-        )
+        built_ns = manifest.get("built_ns", 0)
+        for f in files:
+            entry = known[f.rel]
+            if _same_file(entry, f, built_ns):
+                continue
+            if not _racy(entry, built_ns):
+                return True
+            # Racy: only the content can tell. Hashing is limited to files changed just
+            # before the last build, and the next update lets them settle.
+            try:
+                if file_hash(f.path) != entry.get("hash"):
+                    return True
+            except OSError:
+                return True
+        return False
 
 
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    """A new generation sharing the live one's Whoosh files (hard links; copies if the
+    filesystem has none). Lock and manifest files are the generation's own."""
+    dst.mkdir()
+    for p in src.iterdir():
+        if p.name == "manifest.json" or "WRITELOCK" in p.name or ".tmp" in p.name:
+            continue
+        try:
+            os.link(p, dst / p.name)
+        except OSError:
+            shutil.copy2(p, dst / p.name)
 
 
 def ensure_fresh(store: IndexStore, notify: Notify) -> IngestReport | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from ipsearch import _whoosh  # noqa: F401  (must precede any whoosh import)
 from ipsearch.corpus import display_path
 from ipsearch.errors import QueryError
-from ipsearch.index import IndexStore, section_from_fields
+from ipsearch.index import DAMAGE_ERRORS, IndexStore, damaged, section_from_fields
 from ipsearch.models import Hit, SearchResult, Section
 
 # Per-field weights of BM25F. The body carries the evidence; a section's title, its own name,
@@ -84,7 +84,9 @@ def correct(searcher, qstring: str) -> str | None:
     changed = False
     for word in query_words(qstring):
         low = word.lower()
-        if len(low) < 4 or any(c.isdigit() for c in low):
+        # Over 40 letters is no word to respell, and the edit-distance search grows with
+        # length (a 10,000-letter query took seconds).
+        if len(low) < 4 or len(low) > 40 or any(c.isdigit() for c in low):
             continue
         if reader.doc_frequency("words", low):
             continue
@@ -285,7 +287,10 @@ class Searcher:
     @property
     def searcher(self):
         if self._searcher is None:
-            self._searcher = self.ix.searcher(weighting=scorer())
+            try:
+                self._searcher = self.ix.searcher(weighting=scorer())
+            except DAMAGE_ERRORS as e:
+                raise damaged(self.store.root, e) from e
         return self._searcher
 
     def parse(self, qstring: str):
@@ -303,15 +308,21 @@ class Searcher:
     ) -> SearchResult:
         if not qstring or not qstring.strip():
             raise QueryError("empty query")
-        corrected = correct(self.searcher, qstring) if fix_spelling else None
+        try:
+            corrected = correct(self.searcher, qstring) if fix_spelling else None
+        except DAMAGE_ERRORS as e:
+            raise damaged(self.store.root, e) from e
         text = corrected or qstring
         if is_plain(text):
-            total, ranked = self._bag_rank(text, limit, kinds)
-            terms = {t.text for t in self.ix.schema["body"].analyzer(text)}
-            hits = [
-                self._hit_for(rank, score, self.searcher.stored_fields(docnum), terms)
-                for rank, (docnum, score) in enumerate(ranked, 1)
-            ]
+            try:
+                total, ranked = self._bag_rank(text, limit, kinds)
+                terms = {t.text for t in self.ix.schema["body"].analyzer(text)}
+                hits = [
+                    self._hit_for(rank, score, self.searcher.stored_fields(docnum), terms)
+                    for rank, (docnum, score) in enumerate(ranked, 1)
+                ]
+            except DAMAGE_ERRORS as e:
+                raise damaged(self.store.root, e) from e
             return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
         total, hits = self.run(self.parse(text), limit, kinds)
         return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
@@ -327,6 +338,8 @@ class Searcher:
             return [(r["id"], r.score) for r in results]
         except QueryError:
             raise
+        except DAMAGE_ERRORS as e:
+            raise damaged(self.store.root, e) from e
         except Exception as e:
             raise QueryError(f"cannot run query: {e}") from e
 
@@ -351,6 +364,8 @@ class Searcher:
             return len(results), out
         except QueryError:
             raise
+        except DAMAGE_ERRORS as e:
+            raise damaged(self.store.root, e) from e
         except Exception as e:
             raise QueryError(f"cannot run query: {e}") from e
 

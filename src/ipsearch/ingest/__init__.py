@@ -7,6 +7,8 @@ formats so that line numbers agree with what an editor shows.
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from pathlib import Path
 
 from ipsearch.errors import CorpusError
@@ -24,10 +26,19 @@ SUFFIXES = {
 
 # A single file larger than this is skipped: parsing it would hold too much in memory at once.
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# A "line" longer than this is generated data, not prose: every quote from it would cite the
+# same line, and indexing it costs ~13x its size in memory. HTML is exempt (minified pages are
+# common and their text is found by tags, not lines).
+MAX_LINE_CHARS = 1024 * 1024
 
 
 class Skip(Exception):
     """A file that is not indexed, with the reason shown to the user."""
+
+
+class Unreadable(Skip):
+    """The file could not be read this time (vanished, replaced, I/O error): whatever was
+    indexed for it before is kept, and it is tried again on the next run."""
 
 
 def format_of(path: Path) -> str | None:
@@ -72,17 +83,46 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-def read_text(path: Path, name: str) -> tuple[str, list[str]]:
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file; ``Unreadable`` if it is anything else by now.
+
+    Opened non-blocking and checked after opening, so a file swapped for a FIFO or a device
+    between the corpus scan and this read cannot hang the run.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise Skip(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError as e:
-        raise Skip("vanished while reading") from e
+        raise Unreadable("vanished while reading") from e
     except OSError as e:
-        raise Skip(f"unreadable ({e.strerror or e})") from e
-    return decode(data, name)
+        raise Unreadable(f"unreadable ({e.strerror or e})") from e
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Unreadable("no longer a regular file")
+        if st.st_size > MAX_FILE_BYTES:
+            raise Skip(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(MAX_FILE_BYTES + 1)
+    except OSError as e:
+        raise Unreadable(f"unreadable ({e.strerror or e})") from e
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path, name: str) -> tuple[str, list[str]]:
+    return decode(read_bytes(path), name)
+
+
+def longest_line(text: str, sep: str = "\n") -> int:
+    """Length of the longest line, without splitting a large text into a list of lines."""
+    longest = pos = 0
+    while pos < len(text):
+        end = text.find(sep, pos)
+        if end < 0:
+            end = len(text)
+        longest = max(longest, end - pos)
+        pos = end + 1
+    return longest
 
 
 def parse_file(path: Path, source: str) -> ParsedFile:
@@ -91,6 +131,13 @@ def parse_file(path: Path, source: str) -> ParsedFile:
     if fmt is None:
         raise Skip("unsupported file type")
     text, warnings = read_text(path, source)
+    if (
+        fmt != "html"
+        and len(text) > MAX_LINE_CHARS
+        and longest_line(text) > MAX_LINE_CHARS
+        and longest_line(text, "\r") > MAX_LINE_CHARS  # old Mac line ends
+    ):
+        raise Skip(f"has a line over {MAX_LINE_CHARS:,} characters long (generated data?)")
     if fmt == "txt":
         from ipsearch.ingest.text import parse
     elif fmt == "md":

@@ -126,7 +126,7 @@ def parse(text: str, source: str) -> ParsedFile:
         for br in root.find_all("br"):
             br.replace_with(" ")
         blocks: list[Block] = []
-        _walk(root, blocks)
+        _walk(root, blocks, _end_lines(root))
     except RecursionError:
         warnings.append(f"{source}: HTML nested too deeply; indexed as plain text")
         flat = re.sub(r"<[^>]*>", " ", text)
@@ -145,7 +145,7 @@ def parse(text: str, source: str) -> ParsedFile:
     )
 
 
-def _walk(node, blocks: list[Block]) -> None:
+def _walk(node, blocks: list[Block], ends: dict[int, int]) -> None:
     """Emit one block per run of inline content; recurse into nested block elements."""
     from bs4 import NavigableString, Tag
 
@@ -169,11 +169,11 @@ def _walk(node, blocks: list[Block]) -> None:
             if child.name == "dl":
                 flush()
                 _definitions(child, blocks)
-                buf_line[0] = _end_line(child)
+                buf_line[0] = ends.get(id(child), buf_line[0])
             elif child.name in _BLOCKS:
                 flush()
-                _walk(child, blocks)
-                buf_line[0] = _end_line(child)
+                _walk(child, blocks, ends)
+                buf_line[0] = ends.get(id(child), buf_line[0])
             else:
                 if not buf:
                     buf_line[0] = child.sourceline or buf_line[0]
@@ -202,8 +202,31 @@ def _definitions(dl, blocks: list[Block]) -> None:
             blocks.append(Block("para", f"{label} {text}" if label else text, line, line))
 
 
-def _end_line(tag) -> int:
-    return (tag.sourceline or 1) + str(tag).count("\n")
+def _end_lines(root) -> dict[int, int]:
+    """Last source line of every tag under ``root``, keyed by ``id(tag)``, in one pass.
+
+    Serialising each block to count its newlines re-reads every subtree once per ancestor,
+    which is quadratic in nesting depth (minutes for 10,000 nested divs). Iterative, so deep
+    nesting cannot hit the recursion limit either.
+    """
+    from bs4 import Tag
+
+    ends: dict[int, int] = {}
+    stack = [(root, False)]
+    while stack:
+        tag, children_done = stack.pop()
+        if not children_done:
+            stack.append((tag, True))
+            stack.extend((c, False) for c in tag.contents if isinstance(c, Tag))
+            continue
+        line = tag.sourceline or 1
+        for c in tag.contents:
+            if isinstance(c, Tag):
+                line = max(line, ends[id(c)])
+            else:
+                line += c.count("\n")
+        ends[id(tag)] = line
+    return ends
 
 
 def visible_text(fragment: str) -> str:
