@@ -325,6 +325,7 @@ class IndexStore:
         if not todo and not removed:
             if unchanged != old.get("files"):
                 self._save_manifest(self.current(), unchanged)
+            self._after_commit(self.current(), None, notify)
             report.sections = sum(e.get("sections", 0) for e in unchanged.values())
             return report
         ix = self.open()
@@ -345,6 +346,7 @@ class IndexStore:
         report.removed = len(removed)
         files = {**unchanged, **entries}
         self._save_manifest(self.current(), files)
+        self._after_commit(self.current(), None, notify)
         report.sections = sum(e.get("sections", 0) for e in files.values())
         return report
 
@@ -365,6 +367,7 @@ class IndexStore:
                 writer.cancel()
                 raise
             self._save_manifest(gen, entries)
+            self._after_commit(gen, self.current(), notify)
             self._swap(gen)
         except OSError as e:
             shutil.rmtree(gen, ignore_errors=True)
@@ -381,6 +384,27 @@ class IndexStore:
         report.removed = sum(1 for r in known if r not in entries)
         report.sections = sum(e["sections"] for e in entries.values())
         return report
+
+    def _after_commit(self, gen: Path | None, previous: Path | None, notify: Notify) -> None:
+        """Bring derived data beside the Whoosh files (semantic vectors) in line, under the lock.
+
+        Never fails the ingest: without vectors, search is keyword-only and says so.
+        """
+        from ipsearch import semantic
+
+        if gen is None or not semantic.wanted() or semantic.unavailable():
+            return
+        manifest = json.loads((gen / "manifest.json").read_text())
+        if semantic.is_current(gen, manifest):
+            return
+        try:
+            from whoosh import index as windex
+
+            with windex.open_dir(str(gen)).searcher() as s:
+                sections = [section_from_fields(f) for f in s.all_stored_fields()]
+            semantic.sync(gen, sections, manifest, previous, notify)
+        except Exception as e:  # a broken runtime must not lose the keyword index just built
+            notify(f"warning: semantic vectors not updated ({type(e).__name__}: {e})")
 
     def _save_manifest(self, gen: Path, files: dict) -> None:
         data = {"schema": SCHEMA_VERSION, "corpus": str(self.corpus), "files": files}
