@@ -259,7 +259,11 @@ def sync(
         notify(f"embedding {len(todo)} section(s) for semantic search")
     for i in todo:
         ordered = sorted(per[i], key=lambda u: u[0])
-        known[hashes[i]] = (enc.embed([t for _, t in ordered]), sum(v == 0 for v, _ in ordered))
+        # The two views share texts when a section is embedded whole: embed each text once.
+        distinct = list(dict.fromkeys(t for _, t in ordered))
+        vecs = enc.embed(distinct)
+        row = {t: j for j, t in enumerate(distinct)}
+        known[hashes[i]] = (vecs[[row[t] for _, t in ordered]], sum(v == 0 for v, _ in ordered))
     blocks, starts, at = [], [], 0
     for h in hashes:
         rows, n0 = known[h]
