@@ -104,7 +104,8 @@ def test_eval_command(seed_env):
     assert code(r) == 0
     data = json.loads(r.stdout)
     assert data["items"] == 50 and data["quotes_verified"] == 1.0
-    r = run("eval", gold, "--kind", "paraphrase", "-v", "--color", "never")
+    # Keyword ranking alone cannot find paraphrases; the misses are listed.
+    r = run("eval", gold, "--kind", "paraphrase", "-v", "--color", "never", "--no-semantic")
     assert code(r) == 0
     assert "section@1" in r.stdout and "miss(es)" in r.stdout
     r = run("eval", gold, "--kind", "nonexistent")

@@ -110,12 +110,20 @@ def test_publication_date_from_page_metadata(qa):
         "Who chairs the fishing partnership?",
         "What does NASA stand for?",
         "How many employees does the aerospace chair have?",
-        "Which partnership covers computer programming skills?",  # no near-miss respelling
         "Who supports the retail sector?",
     ],
 )
 def test_abstains_when_the_corpus_does_not_answer(qa, question):
     a = qa.ask(question)
+    assert a.abstained and a.answer is None and a.citations == []
+
+
+def test_keyword_only_does_not_respell_into_an_answer(searcher):
+    """Without the encoder, "computer" must not be respelt to a near-miss word that answers."""
+    from ipsearch.search import Searcher
+
+    with Searcher(searcher.store, semantic=False) as s:
+        a = QA(s).ask("Which partnership covers computer programming skills?")
     assert a.abstained and a.answer is None and a.citations == []
 
 

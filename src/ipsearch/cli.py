@@ -77,6 +77,23 @@ def common(json_option: bool = True) -> Callable:
     return deco
 
 
+def semantic_option(f: Callable) -> Callable:
+    """``--no-semantic``: keyword ranking only (also ``IPSEARCH_SEMANTIC=0``)."""
+    return click.option(
+        "--no-semantic",
+        is_flag=True,
+        help="Keyword ranking only, without the sentence encoder [env IPSEARCH_SEMANTIC=0].",
+    )(f)
+
+
+def open_searcher(store, no_semantic: bool):
+    """A Searcher that fuses dense similarity unless turned off; notices go to stderr once."""
+    from ipsearch.index import stderr_notify
+    from ipsearch.search import Searcher
+
+    return Searcher(store, semantic=False if no_semantic else None, notify=stderr_notify)
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(package_name="ipsearch")
 def cli() -> None:
@@ -97,14 +114,16 @@ def cli() -> None:
     help="Most hits to show.",
 )
 @click.option("--no-correct", is_flag=True, help="Do not respell unknown words.")
+@semantic_option
 @common()
-def search(app: App, query: tuple[str, ...], limit: int, no_correct: bool) -> int:
+def search(
+    app: App, query: tuple[str, ...], limit: int, no_correct: bool, no_semantic: bool
+) -> int:
     """Rank sections for QUERY (natural language or Whoosh query syntax)."""
     from ipsearch import render
-    from ipsearch.search import Searcher
 
     qstring = " ".join(query)
-    with Searcher(app.fresh_store()) as s:
+    with open_searcher(app.fresh_store(), no_semantic) as s:
         result = s.search(qstring, limit=limit, fix_spelling=not no_correct)
     if app.as_json:
         render.emit_json(render.search_json(result))
@@ -210,11 +229,12 @@ def show(app: App, section: str) -> int:
     help="Depth of each ranking (Recall@100 needs 100).",
 )
 @click.option("--json", "json_out", is_flag=True, help="Print JSON (a stable interface).")
-def bench_ir(collection: Path, limit: int, json_out: bool) -> int:
+@semantic_option
+def bench_ir(collection: Path, limit: int, json_out: bool, no_semantic: bool) -> int:
     """Measure ranking on a BEIR-style COLLECTION (corpus.jsonl, queries.tsv, qrels.tsv)."""
     from ipsearch import irbench, render
 
-    report = irbench.run(collection, limit=limit)
+    report = irbench.run(collection, limit=limit, semantic=False if no_semantic else None)
     if json_out:
         render.emit_json(report.as_json())
     else:
@@ -236,18 +256,18 @@ def bench_ir(collection: Path, limit: int, json_out: bool) -> int:
     show_default=True,
     help="Terminal text, or Markdown with footnote citations.",
 )
+@semantic_option
 @common()
-def ask(app: App, question: tuple[str, ...], fmt: str) -> int:
+def ask(app: App, question: tuple[str, ...], fmt: str, no_semantic: bool) -> int:
     """Answer QUESTION briefly, quoting the sentences that say so (exit 1: no answer)."""
     from ipsearch import render
     from ipsearch.errors import UsageError
     from ipsearch.qa import QA
-    from ipsearch.search import Searcher
 
     text = " ".join(question).strip()
     if not text:
         raise UsageError("empty question")
-    with Searcher(app.fresh_store()) as s:
+    with open_searcher(app.fresh_store(), no_semantic) as s:
         answer = QA(s).ask(text)
     if app.as_json:
         render.emit_json(render.answer_json(answer))
@@ -264,18 +284,18 @@ def ask(app: App, question: tuple[str, ...], fmt: str) -> int:
     "-n", "--limit", type=click.IntRange(1, 100), default=5, show_default=True,
     help="Most sections to show.",
 )  # fmt: skip
+@semantic_option
 @common()
-def which(app: App, topic: tuple[str, ...], limit: int) -> int:
+def which(app: App, topic: tuple[str, ...], limit: int, no_semantic: bool) -> int:
     """Rank the sections that cover TOPIC, each with its best evidence line."""
     from ipsearch import render
     from ipsearch.errors import UsageError
     from ipsearch.qa import QA
-    from ipsearch.search import Searcher
 
     text = " ".join(topic).strip()
     if not text:
         raise UsageError("empty topic")
-    with Searcher(app.fresh_store()) as s:
+    with open_searcher(app.fresh_store(), no_semantic) as s:
         result = QA(s).which(text, limit=limit)
     if app.as_json:
         render.emit_json(render.topics_json(result))
@@ -291,18 +311,25 @@ def which(app: App, topic: tuple[str, ...], limit: int) -> int:
     "--exclude-kind", "exclude", multiple=True, metavar="K", help="Leave out items of kind K."
 )
 @click.option("-v", "--verbose", is_flag=True, help="List each miss.")
+@semantic_option
 @common()
-def eval_(app: App, gold: Path, kinds: tuple[str, ...], exclude: tuple[str, ...], verbose: bool):
+def eval_(
+    app: App,
+    gold: Path,
+    kinds: tuple[str, ...],
+    exclude: tuple[str, ...],
+    verbose: bool,
+    no_semantic: bool,
+):
     """Score ask/search on a GOLD.jsonl file of questions with expected answers."""
     from ipsearch import render
     from ipsearch.errors import UsageError
     from ipsearch.evaluate import evaluate, load_gold, misses, select
-    from ipsearch.search import Searcher
 
     items = select(load_gold(gold), kinds, exclude)
     if not items:
         raise UsageError(f"no gold items left in {gold} after --kind/--exclude-kind")
-    with Searcher(app.fresh_store()) as s:
+    with open_searcher(app.fresh_store(), no_semantic) as s:
         report = evaluate(s, items)
     missed = misses(report)
     if app.as_json:

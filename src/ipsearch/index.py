@@ -478,6 +478,7 @@ class IndexStore:
                     self._save_manifest(self.current(), unchanged)
                 except OSError as e:
                     raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
+            self._after_commit(self.current(), None, notify)
             report.sections = sum(e.get("sections", 0) for e in unchanged.values())
             return report
         live = self.current()
@@ -499,6 +500,7 @@ class IndexStore:
                 raise
             files = {**unchanged, **entries}
             self._save_manifest(gen, files)
+            self._after_commit(gen, live, notify)
             self._swap(gen)
         except OSError as e:
             shutil.rmtree(gen, ignore_errors=True)
@@ -530,6 +532,7 @@ class IndexStore:
                 writer.cancel()
                 raise
             self._save_manifest(gen, entries)
+            self._after_commit(gen, self.current(), notify)
             self._swap(gen)
         except OSError as e:
             shutil.rmtree(gen, ignore_errors=True)
@@ -546,6 +549,27 @@ class IndexStore:
         report.removed = sum(1 for r in known if r not in entries)
         report.sections = sum(e["sections"] for e in entries.values())
         return report
+
+    def _after_commit(self, gen: Path | None, previous: Path | None, notify: Notify) -> None:
+        """Bring derived data beside the Whoosh files (semantic vectors) in line, under the lock.
+
+        Never fails the ingest: without vectors, search is keyword-only and says so.
+        """
+        from ipsearch import semantic
+
+        if gen is None or not semantic.wanted() or semantic.unavailable():
+            return
+        manifest = json.loads((gen / "manifest.json").read_text())
+        if semantic.is_current(gen, manifest):
+            return
+        try:
+            from whoosh import index as windex
+
+            with windex.open_dir(str(gen)).searcher() as s:
+                sections = [section_from_fields(f) for f in s.all_stored_fields()]
+            semantic.sync(gen, sections, manifest, previous, notify)
+        except Exception as e:  # a broken runtime must not lose the keyword index just built
+            notify(f"warning: semantic vectors not updated ({type(e).__name__}: {e})")
 
     def _save_manifest(self, gen: Path, files: dict) -> None:
         data = {

@@ -8,7 +8,9 @@ ranks it.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
 import shutil
 import statistics
 import tempfile
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from ipsearch.errors import CorpusError
 from ipsearch.irmetrics import evaluate
+from ipsearch.semantic import ENV
 
 
 @dataclass
@@ -69,8 +72,30 @@ def load_qrels(path: Path) -> dict[str, dict[str, int]]:
     return qrels
 
 
-def run(collection: Path, limit: int = 100, index_dir: Path | None = None) -> IRReport:
-    from ipsearch.index import IndexStore
+@contextlib.contextmanager
+def _semantic_env(semantic: bool | None):
+    """Ingest reads IPSEARCH_SEMANTIC; keyword-only runs skip embedding the corpus."""
+    if semantic is not False:
+        yield
+        return
+    old = os.environ.get(ENV)
+    os.environ[ENV] = "0"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = old
+
+
+def run(
+    collection: Path,
+    limit: int = 100,
+    index_dir: Path | None = None,
+    semantic: bool | None = None,
+) -> IRReport:
+    from ipsearch.index import IndexStore, stderr_notify
     from ipsearch.search import Searcher
 
     for name in ("corpus.jsonl", "queries.tsv", "qrels.tsv"):
@@ -86,11 +111,13 @@ def run(collection: Path, limit: int = 100, index_dir: Path | None = None) -> IR
         shutil.copyfile(collection / "corpus.jsonl", corpus / "corpus.jsonl")
         store = IndexStore(index_dir or Path(tmp) / "index", corpus.resolve())
         t = time.perf_counter()
-        report = store.update(rebuild=True)
+        # Index time includes embedding the sections when semantic retrieval is on.
+        with _semantic_env(semantic):
+            report = store.update(rebuild=True)
         index_s = time.perf_counter() - t
         results: dict[str, list[str]] = {}
         times = []
-        with Searcher(store) as s:
+        with Searcher(store, semantic=semantic, notify=stderr_notify) as s:
             for qid, text in queries.items():
                 t = time.perf_counter()
                 ranked = s.rank(text, limit=limit)

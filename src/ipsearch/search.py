@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipsearch import _whoosh  # noqa: F401  (must precede any whoosh import)
 from ipsearch.corpus import display_path
@@ -12,13 +15,16 @@ from ipsearch.errors import QueryError
 from ipsearch.index import DAMAGE_ERRORS, IndexStore, damaged, section_from_fields
 from ipsearch.models import Hit, SearchResult, Section
 
+if TYPE_CHECKING:
+    from ipsearch.semantic import Dense
+
 # Per-field weights of BM25F. The body carries the evidence; a section's title, its own name,
 # chair and acronyms are short fields whose match says "this section is about that".
 FIELD_BOOSTS = {"body": 1.0, "section": 0.3, "name": 1.0, "chair": 1.0, "aliases": 1.0}
 K1, B = 0.9, 0.4
 SEARCH_FIELDS = list(FIELD_BOOSTS)
 # Anything that makes a query more than a bag of words goes through Whoosh's query parser.
-_SYNTAX = re.compile(r'[:"*?~()\[\]{}^+]|\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b')
+_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b|\w:|["*?~^\[\]{}()]')
 FIELD_ALIASES = {
     "section": ["title", "heading", "partnership"],
     "body": ["text", "content"],
@@ -241,14 +247,80 @@ def top_k(scores, limit: int, allowed=None) -> list[tuple[int, float]]:
     return [(int(d), float(scores[d])) for d in order]
 
 
-class Searcher:
-    """An open index for one or more queries (keeps the Whoosh searcher warm)."""
+# Reciprocal rank fusion: each ranking adds 1 / (RRF_K + rank). 60 is the constant of the
+# original RRF paper; it keeps one ranking's top hit from outweighing agreement of both.
+RRF_K = 60
+# How deep each ranking is read before fusing.
+FUSE_DEPTH = 100
+# A section only the encoder found is shown by `search` from this similarity up. Unrelated
+# queries stay below it on the seed page (fishing 0.21, the capital of France 0.14).
+DENSE_FLOOR = 0.35
 
-    def __init__(self, store: IndexStore) -> None:
+
+def fuse(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of several rankings of ids, best first."""
+    score: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, sid in enumerate(ranking, 1):
+            score[sid] = score.get(sid, 0.0) + 1.0 / (k + rank)
+    return sorted(score.items(), key=lambda x: -x[1])
+
+
+class Searcher:
+    """An open index for one or more queries (keeps the Whoosh searcher warm).
+
+    ``semantic`` (default: on unless ``IPSEARCH_SEMANTIC=0``) fuses keyword ranking with the
+    similarity of the bundled sentence encoder; without the model it is keyword-only, and
+    ``notify`` is told why once.
+    """
+
+    def __init__(
+        self,
+        store: IndexStore,
+        semantic: bool | None = None,
+        notify: Callable[[str], None] = lambda _m: None,
+    ) -> None:
+        from ipsearch.semantic import wanted
+
         self.store = store
         self.ix = store.open()
         self._searcher = None
         self._bag = None
+        self.semantic = wanted(semantic)
+        self.notify = notify
+        self._dense: Dense | None = None
+        self._dense_tried = False
+
+    @property
+    def dense(self) -> Dense | None:
+        """Dense scoring of this index, or None when semantic retrieval is off or unavailable."""
+        if self.semantic and not self._dense_tried:
+            from ipsearch.semantic import Dense
+
+            self._dense_tried = True
+            self._dense = Dense.open(self.store.current(), self.store.manifest(), self.notify)
+        return self._dense
+
+    def dense_scores(self, text: str, kinds: tuple[str, ...] | None = None) -> dict[str, float]:
+        """Similarity of ``text`` to each section, or {} when semantic retrieval is off."""
+        d = self.dense
+        return d.scores(text, kinds) if d and text.strip() else {}
+
+    def closest_sentence(self, section: Section, text: str) -> tuple[str, int, int, float] | None:
+        """The sentence of ``section`` most similar to ``text`` (evidence for a dense match).
+
+        Field lines ("Label: value") are passed over: they say what a section is, not what it
+        covers.
+        """
+        d = self.dense
+        sents = [
+            x for x in sentences(section) if x[0].split(":", 1)[0].strip() not in section.labels
+        ]
+        if not d or not sents:
+            return None
+        sims = d.similarities(text, [t for t, _, _ in sents])
+        i = max(range(len(sents)), key=sims.__getitem__)
+        return (*sents[i], sims[i])
 
     def __enter__(self) -> Searcher:
         return self
@@ -313,35 +385,75 @@ class Searcher:
         except DAMAGE_ERRORS as e:
             raise damaged(self.store.root, e) from e
         text = corrected or qstring
-        if is_plain(text):
-            try:
-                total, ranked = self._bag_rank(text, limit, kinds)
-                terms = {t.text for t in self.ix.schema["body"].analyzer(text)}
-                hits = [
-                    self._hit_for(rank, score, self.searcher.stored_fields(docnum), terms)
-                    for rank, (docnum, score) in enumerate(ranked, 1)
-                ]
-            except DAMAGE_ERRORS as e:
-                raise damaged(self.store.root, e) from e
+        dense = self.dense_scores(text, kinds) if is_plain(text) else {}
+        if not dense:
+            total, hits = self._keyword_hits(text, limit, kinds)
             return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
-        total, hits = self.run(self.parse(text), limit, kinds)
+        total, kw = self._keyword_hits(text, max(limit, FUSE_DEPTH), kinds)
+        by_id = {h.id: h for h in kw}
+        # Keyword hits always count; a section only the encoder found must be close enough,
+        # since every section has some similarity to any query.
+        near = [sid for sid, v in sorted(dense.items(), key=lambda x: -x[1]) if v >= DENSE_FLOOR]
+        fused = fuse([[h.id for h in kw], near])[:limit]
+        hits = []
+        analyzer = self.ix.schema["body"].analyzer
+        for rank, (sid, score) in enumerate(fused, 1):
+            h = by_id.get(sid)
+            if h is None:
+                fields = self.searcher.document(id=sid)
+                if fields is None:
+                    continue
+                section = section_from_fields(fields)
+                found = self.closest_sentence(section, text)
+                snippet, lines = (
+                    (found[0], (found[1], found[2]))
+                    if found
+                    else snippet_for(section, analyzer, set())
+                )
+                h = self._hit(rank, score, section, snippet, [], lines)
+            hits.append(replace(h, rank=rank, score=round(score, 4)))
+        total = len(set(by_id) | set(near))
         return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
 
     def rank(self, qstring: str, limit: int = 100) -> list[tuple[str, float]]:
         """(section id, score), best first: the ranking ``search`` uses, without snippets."""
         try:
-            if is_plain(qstring):
-                _, ranked = self._bag_rank(qstring, limit)
-                stored = self.searcher.stored_fields
-                return [(stored(d)["id"], score) for d, score in ranked]
-            results = self.searcher.search(self.parse(qstring), limit=limit)
-            return [(r["id"], r.score) for r in results]
+            keyword = self._keyword_ids(qstring, max(limit, FUSE_DEPTH))
         except QueryError:
             raise
         except DAMAGE_ERRORS as e:
             raise damaged(self.store.root, e) from e
         except Exception as e:
             raise QueryError(f"cannot run query: {e}") from e
+        dense = self.dense_scores(qstring) if is_plain(qstring) else {}
+        if not dense:
+            return keyword[:limit]
+        near = sorted(dense, key=lambda sid: -dense[sid])[: max(limit, FUSE_DEPTH)]
+        return fuse([[sid for sid, _ in keyword], near])[:limit]
+
+    def _keyword_hits(
+        self, text: str, limit: int, kinds: tuple[str, ...] | None = None
+    ) -> tuple[int, list[Hit]]:
+        """Keyword ranking with snippets: numpy BM25F for plain words, Whoosh for syntax."""
+        if not is_plain(text):
+            return self.run(self.parse(text), limit, kinds)
+        try:
+            total, ranked = self._bag_rank(text, limit, kinds)
+            terms = {t.text for t in self.ix.schema["body"].analyzer(text)}
+            hits = [
+                self._hit_for(rank, score, self.searcher.stored_fields(docnum), terms)
+                for rank, (docnum, score) in enumerate(ranked, 1)
+            ]
+        except DAMAGE_ERRORS as e:
+            raise damaged(self.store.root, e) from e
+        return total, hits
+
+    def _keyword_ids(self, text: str, limit: int) -> list[tuple[str, float]]:
+        if is_plain(text):
+            stored = self.searcher.stored_fields
+            return [(stored(d)["id"], score) for d, score in self._bag_rank(text, limit)[1]]
+        results = self.searcher.search(self.parse(text), limit=limit)
+        return [(r["id"], r.score) for r in results]
 
     def _hit_for(self, rank: int, score: float, fields: dict, terms: set[str]) -> Hit:
         section = section_from_fields(fields)

@@ -1,0 +1,191 @@
+"""Sentence embeddings from an exported ONNX encoder, with no torch at run time.
+
+The model folder is produced at build time (see scripts/build_model.py) and holds:
+
+* ``model.onnx``            - the transformer encoder (int8 dynamic-quantised), whose
+                              output is the per-token hidden state;
+* ``tokenizer.json``        - the Hugging Face *fast* tokenizer, read by ``tokenizers``;
+* ``embedder_config.json``  - the facts sentence-transformers keeps in its own module
+                              configs (pooling mode, normalisation, max length), so we
+                              can reproduce its output without importing it.
+
+Only ``onnxruntime``, ``tokenizers`` and ``numpy`` are imported, and only when the
+first text is embedded, so importing this module costs almost nothing: a CLI that
+never needs vectors never pays for the model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # imported lazily at run time; names are only needed for type hints
+    import onnxruntime
+    import tokenizers
+
+CONFIG_FILE = "embedder_config.json"
+
+# Defaults equal the all-MiniLM-L6-v2 sentence-transformers settings, used when a
+# folder has no embedder_config.json (e.g. a bare optimum export).
+_DEFAULT_CONFIG: dict[str, Any] = {
+    "onnx_file": "model.onnx",
+    "tokenizer_file": "tokenizer.json",
+    "max_seq_length": 256,  # sentence_bert_config.json; NOT the 128 stored in tokenizer.json
+    "pooling": "mean",  # 1_Pooling/config.json: pooling_mode_mean_tokens
+    "normalize": True,  # modules.json has a Normalize module -> unit-length vectors
+    "dimension": 384,
+    "output_name": "last_hidden_state",
+}
+
+
+def default_threads() -> int:
+    """Threads for one ONNX Runtime session.
+
+    Target machines have 2 cores. More intra-op threads than cores only adds
+    contention; one thread would leave half the CPU idle during a batch.
+    """
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class Embedder:
+    """Turns texts into L2-normalised float32 vectors, shape ``(n, dimension)``.
+
+    Cosine similarity between two outputs is then just their dot product.
+    Thread-safe: the lazy load is guarded by a lock and an ORT session may be run
+    from several threads at once.
+
+    ``batch_size`` defaults to 1 on purpose. With a dynamically quantised (int8) model
+    the activation scales are computed over the whole batch, padding included, so a
+    text's vector shifts with its batch-mates (cosine down to ~0.96); at 1 a document
+    is embedded exactly like a query and rebuilds are reproducible. On 2 cores it was
+    also the most CPU-efficient setting (no padding). Raise it for fp32 models.
+    """
+
+    def __init__(
+        self,
+        model_dir: str | os.PathLike[str],
+        *,
+        batch_size: int = 1,
+        threads: int | None = None,
+        max_length: int | None = None,
+        spin: bool = False,
+    ) -> None:
+        self.model_dir = Path(model_dir)
+        self.batch_size = max(1, batch_size)
+        self.threads = threads if threads is not None else default_threads()
+        cfg = dict(_DEFAULT_CONFIG)
+        cfg_path = self.model_dir / CONFIG_FILE
+        if cfg_path.is_file():  # small JSON; read eagerly so config errors surface early
+            cfg.update(json.loads(cfg_path.read_text(encoding="utf-8")))
+        self.config = cfg
+        self.max_length = int(max_length or cfg["max_seq_length"])
+        self.spin = spin
+        self._session: onnxruntime.InferenceSession | None = None
+        self._tokenizer: tokenizers.Tokenizer | None = None
+        self._input_names: set[str] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def dimension(self) -> int:
+        return int(self.config["dimension"])
+
+    # ------------------------------------------------------------------ loading
+    def load(self) -> None:
+        """Create tokenizer and session now (otherwise done on first ``embed``)."""
+        if self._session is not None:
+            return
+        with self._lock:
+            if self._session is not None:
+                return
+            # Imported here, not at module top: onnxruntime import alone is ~0.1 s.
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(self.model_dir / self.config["tokenizer_file"]))
+            # tokenizer.json from the hub pads every input to a fixed 128 and truncates
+            # at 128; sentence-transformers truncates at max_seq_length (256) and pads
+            # only to the longest text of the batch. Override both to match it.
+            tok.enable_truncation(max_length=self.max_length)
+            pad_id = tok.token_to_id("[PAD]")
+            pad_token = "[PAD]"
+            if pad_id is None:  # non-BERT vocabularies: keep whatever pad the file names
+                pad_cfg = tok.padding or {}
+                pad_id, pad_token = pad_cfg.get("pad_id", 0), pad_cfg.get("pad_token", "[PAD]")
+            tok.enable_padding(pad_id=pad_id, pad_token=pad_token)  # pad to batch longest
+
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = self.threads
+            opts.inter_op_num_threads = 1  # the graph is a straight chain; no parallel branches
+            opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            # ORT's worker threads busy-wait between ops by default. On 2 cores shared
+            # with the rest of the CLI (or other processes) that burns CPU and, under
+            # contention, slows wall time too; spinning only pays on an idle machine.
+            opts.add_session_config_entry(
+                "session.intra_op.allow_spinning", "1" if self.spin else "0"
+            )
+            opts.log_severity_level = 3  # errors only; keep CLI output clean
+            session = ort.InferenceSession(
+                str(self.model_dir / self.config["onnx_file"]),
+                sess_options=opts,
+                providers=["CPUExecutionProvider"],  # explicit: no GPU probing/warnings
+            )
+            self._input_names = {i.name for i in session.get_inputs()}
+            self._tokenizer = tok
+            self._session = session
+
+    # ---------------------------------------------------------------- embedding
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts``; returns float32 array ``(len(texts), dimension)``."""
+        if isinstance(texts, str):  # a bare str is a Sequence too; catch the easy mistake
+            raise TypeError("embed() takes a list of strings, not a single string")
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        self.load()
+        # Sort by length so each batch holds similar lengths and pads little;
+        # results are written back in the caller's order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            out[idx] = self._embed_batch([texts[i] for i in idx])
+        return out
+
+    def embed_one(self, text: str) -> np.ndarray:
+        """Convenience for a single query: vector of shape ``(dimension,)``."""
+        return self.embed([text])[0]
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        assert self._session is not None and self._tokenizer is not None
+        encs = self._tokenizer.encode_batch(texts)
+        ids = np.asarray([e.ids for e in encs], dtype=np.int64)
+        mask = np.asarray([e.attention_mask for e in encs], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._input_names:  # BERT-style exports want it; others don't
+            feeds["token_type_ids"] = np.asarray([e.type_ids for e in encs], dtype=np.int64)
+        hidden = self._session.run([self.config["output_name"]], feeds)[0]  # (b, seq, dim)
+        return _pool(hidden, mask, self.config["pooling"], bool(self.config["normalize"]))
+
+
+def _pool(hidden: np.ndarray, mask: np.ndarray, mode: str, normalize: bool) -> np.ndarray:
+    """Reduce token vectors to one vector per text, as sentence-transformers' Pooling."""
+    if mode == "mean":
+        # Padding tokens must not count, so weight by the attention mask.
+        m = mask[..., None].astype(np.float32)
+        summed = (hidden * m).sum(axis=1)
+        vecs = summed / np.clip(m.sum(axis=1), 1e-9, None)
+    elif mode == "cls":
+        vecs = hidden[:, 0]
+    else:
+        raise ValueError(f"unsupported pooling mode: {mode!r}")
+    vecs = vecs.astype(np.float32, copy=False)
+    if normalize:
+        # Same epsilon as torch.nn.functional.normalize.
+        vecs = vecs / np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
+    return vecs

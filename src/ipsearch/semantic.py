@@ -1,0 +1,332 @@
+"""Dense similarity between a query and each section, from the bundled sentence encoder.
+
+Section vectors are computed at ingest, by the index writer under its lock, and stored in the
+live generation beside the Whoosh files (``vectors.npz``: section ids, a hash of each embedded
+text, the unit-length vectors, and a stamp of the corpus content they were made from). Only
+sections whose text changed are embedded again; a rebuild reuses the previous generation's
+vectors the same way. Queries are embedded at query time (one short text, a few milliseconds).
+
+Everything heavy (numpy, onnxruntime, tokenizers, the model) is imported or loaded only when a
+vector is needed, so keyword-only runs pay nothing for this module. When the model or its
+runtime is missing, callers get ``None`` and go keyword-only; the reason is told once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ipsearch.models import Section
+from ipsearch.textutil import split_sentences
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ipsearch.embed import Embedder
+
+ENV = "IPSEARCH_SEMANTIC"
+VECTORS = "vectors.npz"
+Notify = Callable[[str], None]
+
+_told: set[str] = set()
+_told_lock = threading.Lock()
+
+
+def tell_once(notify: Notify, msg: str) -> None:
+    """A notice is said once per process, however many searches run into the same cause."""
+    with _told_lock:
+        if msg in _told:
+            return
+        _told.add(msg)
+    notify(msg)
+
+
+def wanted(flag: bool | None = None) -> bool:
+    """Whether semantic retrieval is asked for: an explicit flag, else ``IPSEARCH_SEMANTIC``."""
+    if flag is not None:
+        return flag
+    return os.environ.get(ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def model_dir() -> Path:
+    return Path(__file__).parent / "model"
+
+
+@cache
+def unavailable() -> str | None:
+    """Why dense retrieval cannot run here (model or runtime missing), or None when it can."""
+    from importlib.util import find_spec
+
+    missing = [m for m in ("numpy", "onnxruntime", "tokenizers") if find_spec(m) is None]
+    if missing:
+        return f"{', '.join(missing)} not installed"
+    if not (model_dir() / "model.onnx").is_file() or not (model_dir() / "tokenizer.json").is_file():
+        return f"no embedding model in {model_dir()}"
+    return None
+
+
+@cache
+def model_id() -> str:
+    """Identifies the model weights, so vectors made by another model are never mixed in."""
+    try:
+        manifest = json.loads((model_dir() / "MANIFEST.json").read_text(encoding="utf-8"))
+        return manifest["files"]["model.onnx"]["sha256"]
+    except (OSError, ValueError, KeyError):
+        st = (model_dir() / "model.onnx").stat()
+        return f"{st.st_size}-{st.st_mtime_ns}"
+
+
+@cache
+def embedder() -> Embedder:
+    from ipsearch.embed import Embedder
+
+    return Embedder(model_dir())
+
+
+# A short query ("broadcasting") and a 200-word section are far apart in embedding space even
+# when a phrase of the section ("media, games, publishing") is close to the query, so each
+# section is embedded as several units and scored by its best ones. Two views are averaged:
+#   0 "fine": the heading line (title, name, chair), the whole section, each sentence and each
+#     clause (text between commas, "and", brackets ...), which catches single words;
+#   1 "sentence": each sentence read under its heading, which keeps words in context.
+# Either view alone let noise through (a clause matching a stray word; a long sentence drowning
+# a one-word topic); their mean ranked 16 of 17 probe topics right on the seed page.
+# Clauses cost many small embeddings, so a corpus with more than FINE_UNIT_BUDGET of them
+# (thousands of long records) is embedded one vector per section instead (both views equal).
+FINE_UNIT_BUDGET = 4000
+_CLAUSE = re.compile(r"[,;:()]|\s+(?:and|or)\s+")
+MAX_CLAUSE_WORDS = 12
+
+
+def _head(s: Section) -> str:
+    return " — ".join(x for x in dict.fromkeys((s.title, s.name)) if x)
+
+
+def section_text(s: Section) -> str:
+    """The whole section as one text, heading first (the encoder reads 256 word pieces)."""
+    head = _head(s)
+    return f"{head}. {s.text}" if head else s.text
+
+
+def units(s: Section, fine: bool = True) -> list[tuple[int, str]]:
+    """(view, text) pairs that stand for a section; see the note above."""
+    whole = section_text(s)
+    if not fine:
+        return [(0, whole), (1, whole)]
+    head = _head(s)
+    sents = []
+    for p in s.paragraphs:
+        # "Chaired by: X" lines are fields, said once in the heading line instead.
+        if p.text.split(":", 1)[0].strip() in s.labels:
+            continue
+        sents += [t.strip() for t in split_sentences(p.text) if t.strip()]
+    clauses: list[str] = []
+    for t in sents:
+        for c in _CLAUSE.split(t):
+            c = c.strip(" .")
+            if c and c not in clauses and len(c.split()) <= MAX_CLAUSE_WORDS:
+                clauses.append(c)
+    chair = f" (chair: {s.chair})" if s.chair else ""
+    out = [(0, head + chair), (0, whole)] if head else [(0, whole)]
+    out += [(0, t) for t in dict.fromkeys(sents + clauses)]
+    out += [(1, f"{head}: {t}" if head else t) for t in sents] or [(1, whole)]
+    return out
+
+
+def fine_units(sections: list[Section]) -> bool:
+    return sum(len(units(s)) for s in sections) <= FINE_UNIT_BUDGET
+
+
+def _text_hash(texts: list[tuple[int, str]]) -> str:
+    return hashlib.sha256(f"{model_id()}\n{json.dumps(texts)}".encode()).hexdigest()[:20]
+
+
+def corpus_stamp(manifest: dict) -> str:
+    """Content of the indexed corpus (file → hash); vectors made from another one are stale."""
+    files = {rel: e.get("hash") for rel, e in (manifest.get("files") or {}).items()}
+    return hashlib.sha256(f"{model_id()}\n{json.dumps(files, sort_keys=True)}".encode()).hexdigest()
+
+
+class SectionVectors:
+    """Unit vectors of one index generation: rows grouped by section, then by view.
+
+    ``starts[2*i + v]`` is the first row of section ``ids[i]``'s view ``v``; every group has at
+    least one row, so a section's score is the mean over views of its best row.
+    """
+
+    def __init__(
+        self,
+        ids: list[str],
+        hashes: list[str],
+        matrix: np.ndarray,
+        starts: np.ndarray,
+        stamp: str,
+        kinds: list[str] | None = None,
+    ) -> None:
+        self.ids = ids
+        self.kinds = kinds or [""] * len(ids)
+        self.hashes = hashes
+        self.matrix = matrix
+        self.starts = starts
+        self.stamp = stamp
+
+    def rows(self, i: int) -> np.ndarray:
+        """All rows of section ``i`` (both views)."""
+        end = self.starts[2 * i + 2] if 2 * i + 2 < len(self.starts) else len(self.matrix)
+        return self.matrix[self.starts[2 * i] : end]
+
+    def views(self, i: int) -> tuple[np.ndarray, list[int]]:
+        end = self.starts[2 * i + 2] if 2 * i + 2 < len(self.starts) else len(self.matrix)
+        rows = self.matrix[self.starts[2 * i] : end]
+        split = int(self.starts[2 * i + 1] - self.starts[2 * i])
+        return rows, [0] * split + [1] * (len(rows) - split)
+
+    @classmethod
+    def load(cls, gen: Path) -> SectionVectors | None:
+        """The stored vectors, or None when absent or unreadable (they can be remade)."""
+        import numpy as np
+
+        try:
+            with np.load(gen / VECTORS, allow_pickle=False) as z:
+                return cls(
+                    [str(x) for x in z["ids"]],
+                    [str(x) for x in z["hashes"]],
+                    z["vectors"].astype(np.float32, copy=False),
+                    z["starts"].astype(np.int64, copy=False),
+                    str(z["stamp"]),
+                    [str(x) for x in z["kinds"]],
+                )
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def save(self, gen: Path) -> None:
+        import numpy as np
+
+        # Written to a temporary name and renamed, so a reader never sees half a file.
+        tmp = gen / f"{VECTORS}.tmp{os.getpid()}.npz"
+        np.savez(
+            tmp,
+            ids=np.array(self.ids, dtype=str),
+            hashes=np.array(self.hashes, dtype=str),
+            vectors=self.matrix,
+            starts=self.starts,
+            stamp=np.array(self.stamp),
+            kinds=np.array(self.kinds, dtype=str),
+        )
+        os.replace(tmp, gen / VECTORS)
+
+
+def is_current(gen: Path, manifest: dict) -> bool:
+    v = SectionVectors.load(gen)
+    return v is not None and v.stamp == corpus_stamp(manifest)
+
+
+def sync(
+    gen: Path,
+    sections: Iterable[Section],
+    manifest: dict,
+    previous: Path | None = None,
+    notify: Notify = lambda _m: None,
+) -> int:
+    """Make ``gen``'s vectors match ``sections``; returns how many sections were embedded.
+
+    A section whose units are unchanged keeps its rows, from ``gen`` or from ``previous`` (the
+    generation a rebuild replaces), so an edit to one file re-embeds only its sections.
+    """
+    import numpy as np
+
+    known: dict[str, tuple[np.ndarray, int]] = {}  # hash -> (rows, rows in view 0)
+    for d in (previous, gen):
+        old = SectionVectors.load(d) if d else None
+        if old is not None:
+            for i, h in enumerate(old.hashes):
+                rows, views = old.views(i)
+                known[h] = (rows, views.count(0))
+    sections = list(sections)
+    fine = fine_units(sections)
+    per = [units(s, fine) for s in sections]
+    hashes = [_text_hash(u) for u in per]
+    todo = [i for i, h in enumerate(hashes) if h not in known]
+    enc = embedder()
+    if sum(len(per[i]) for i in todo) > 200:
+        notify(f"embedding {len(todo)} section(s) for semantic search")
+    for i in todo:
+        ordered = sorted(per[i], key=lambda u: u[0])
+        # The two views share texts when a section is embedded whole: embed each text once.
+        distinct = list(dict.fromkeys(t for _, t in ordered))
+        vecs = enc.embed(distinct)
+        row = {t: j for j, t in enumerate(distinct)}
+        known[hashes[i]] = (vecs[[row[t] for _, t in ordered]], sum(v == 0 for v, _ in ordered))
+    blocks, starts, at = [], [], 0
+    for h in hashes:
+        rows, n0 = known[h]
+        starts += [at, at + n0]
+        blocks.append(rows)
+        at += len(rows)
+    matrix = np.concatenate(blocks) if blocks else np.zeros((0, enc.dimension), np.float32)
+    SectionVectors(
+        [s.id for s in sections],
+        hashes,
+        matrix.astype(np.float32, copy=False),
+        np.array(starts, dtype=np.int64),
+        corpus_stamp(manifest),
+        [s.kind for s in sections],
+    ).save(gen)
+    return len(todo)
+
+
+class Dense:
+    """Cosine similarity of queries to the sections of one index generation."""
+
+    def __init__(self, vectors: SectionVectors) -> None:
+        self.vectors = vectors
+        self._cache: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def open(cls, gen: Path | None, manifest: dict, notify: Notify) -> Dense | None:
+        """Dense scoring for ``gen``, or None (told once) when it cannot be trusted or run."""
+        why = unavailable()
+        if why:
+            tell_once(notify, f"semantic search off ({why}); using keyword ranking only")
+            return None
+        vectors = SectionVectors.load(gen) if gen else None
+        if vectors is None or vectors.stamp != corpus_stamp(manifest):
+            tell_once(
+                notify,
+                "semantic vectors are missing or out of date; using keyword ranking only "
+                "(run `ipsearch ingest` to make them)",
+            )
+            return None
+        return cls(vectors)
+
+    def embed(self, text: str) -> np.ndarray:
+        if text not in self._cache:
+            self._cache[text] = embedder().embed([text])[0]
+        return self._cache[text]
+
+    def scores(self, text: str, kinds: tuple[str, ...] | None = None) -> dict[str, float]:
+        """Similarity of ``text`` to every section (of ``kinds``), by section id."""
+        import numpy as np
+
+        v = self.vectors
+        if not v.ids:
+            return {}
+        best = np.maximum.reduceat(v.matrix @ self.embed(text), v.starts)
+        score = best.reshape(-1, 2).mean(axis=1)
+        return {
+            sid: float(score[i]) for i, sid in enumerate(v.ids) if not kinds or v.kinds[i] in kinds
+        }
+
+    def similarities(self, text: str, others: list[str]) -> list[float]:
+        """Cosine of ``text`` to each of ``others`` (e.g. the sentences of one section)."""
+        if not others:
+            return []
+        q = self.embed(text)
+        return [float(v @ q) for v in embedder().embed(others)]

@@ -1,0 +1,47 @@
+"""The ONNX embedder: shape, normalisation, the tokenizer overrides, batch independence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ipsearch.semantic import model_dir, unavailable
+
+pytestmark = pytest.mark.skipif(
+    unavailable() is not None, reason=f"embedding model not usable here: {unavailable()}"
+)
+
+
+@pytest.fixture(scope="module")
+def enc():
+    from ipsearch.embed import Embedder
+
+    return Embedder(model_dir())
+
+
+def test_unit_vectors_of_the_model_dimension(enc):
+    v = enc.embed(["vehicle production", "car manufacturing", "fishing"])
+    assert v.shape == (3, enc.dimension) == (3, 384)
+    assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    # Related wordings are closer than unrelated ones.
+    assert v[0] @ v[1] > v[0] @ v[2] + 0.2
+
+
+def test_empty_and_bare_string(enc):
+    assert enc.embed([]).shape == (0, 384)
+    with pytest.raises(TypeError):
+        enc.embed("not a list")
+
+
+def test_tokenizer_reads_256_pieces_without_fixed_padding(enc):
+    enc.load()
+    assert enc._tokenizer.truncation["max_length"] == 256
+    assert enc._tokenizer.padding.get("length") is None  # pad to the batch's longest only
+    long_text = " ".join(["word"] * 1000)
+    assert enc.embed([long_text]).shape == (1, 384)
+
+
+def test_a_text_gets_the_same_vector_whatever_it_is_embedded_with(enc):
+    alone = enc.embed_one("radioactive waste")
+    mixed = enc.embed(["a much longer sentence about something else entirely", "radioactive waste"])
+    assert np.allclose(alone, mixed[1], atol=1e-6)
