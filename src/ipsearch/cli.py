@@ -86,6 +86,20 @@ def semantic_option(f: Callable) -> Callable:
     )(f)
 
 
+def fusion_option(f: Callable) -> Callable:
+    """``--semantic/--no-semantic`` for ranking commands: always, never, or (unset) when needed."""
+    return click.option(
+        "--semantic/--no-semantic",
+        default=None,
+        help="Always / never fuse the sentence encoder's ranking (default: when keywords "
+        "fall short) [env IPSEARCH_SEMANTIC=0 turns it off].",
+    )(f)
+
+
+def fusion_mode(semantic: bool | None) -> str:
+    return {True: "always", False: "never", None: "auto"}[semantic]
+
+
 def open_searcher(store, no_semantic: bool):
     """A Searcher that fuses dense similarity unless turned off; notices go to stderr once."""
     from ipsearch.index import stderr_notify
@@ -114,17 +128,23 @@ def cli() -> None:
     help="Most hits to show.",
 )
 @click.option("--no-correct", is_flag=True, help="Do not respell unknown words.")
-@semantic_option
+@fusion_option
 @common()
 def search(
-    app: App, query: tuple[str, ...], limit: int, no_correct: bool, no_semantic: bool
+    app: App, query: tuple[str, ...], limit: int, no_correct: bool, semantic: bool | None
 ) -> int:
-    """Rank sections for QUERY (natural language or Whoosh query syntax)."""
+    """Rank sections for QUERY (natural language or Whoosh query syntax).
+
+    Keyword ranking, joined by the sentence encoder when a query word is not in the corpus or
+    no keyword matches (--semantic: always; --no-semantic: never).
+    """
     from ipsearch import render
 
     qstring = " ".join(query)
-    with open_searcher(app.fresh_store(), no_semantic) as s:
-        result = s.search(qstring, limit=limit, fix_spelling=not no_correct)
+    with open_searcher(app.fresh_store(), semantic is False) as s:
+        result = s.search(
+            qstring, limit=limit, fix_spelling=not no_correct, fusion=fusion_mode(semantic)
+        )
     if app.as_json:
         render.emit_json(render.search_json(result))
     else:
@@ -229,12 +249,20 @@ def show(app: App, section: str) -> int:
     help="Depth of each ranking (Recall@100 needs 100).",
 )
 @click.option("--json", "json_out", is_flag=True, help="Print JSON (a stable interface).")
-@semantic_option
-def bench_ir(collection: Path, limit: int, json_out: bool, no_semantic: bool) -> int:
-    """Measure ranking on a BEIR-style COLLECTION (corpus.jsonl, queries.tsv, qrels.tsv)."""
+@fusion_option
+def bench_ir(collection: Path, limit: int, json_out: bool, semantic: bool | None) -> int:
+    """Measure ranking on a BEIR-style COLLECTION (corpus.jsonl, queries.tsv, qrels.tsv).
+
+    Ranks as `search` does (--semantic / --no-semantic as there).
+    """
     from ipsearch import irbench, render
 
-    report = irbench.run(collection, limit=limit, semantic=False if no_semantic else None)
+    report = irbench.run(
+        collection,
+        limit=limit,
+        semantic=False if semantic is False else None,
+        fusion=fusion_mode(semantic),
+    )
     if json_out:
         render.emit_json(report.as_json())
     else:

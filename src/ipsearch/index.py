@@ -36,7 +36,7 @@ from ipsearch.corpus import CorpusFile, file_hash, is_inside, scan
 from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
 from ipsearch.models import IngestReport, Paragraph, Section
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 Notify = Callable[[str], None]
 # A file modified this close to the start of the last build may have changed again within the
 # same timestamp tick (coarse kernel clocks; 1-2 s on some filesystems) after it was read, so
@@ -181,7 +181,8 @@ def make_schema():
     # Unstemmed, no stop words: the vocabulary that "did you mean" corrects against.
     plain = StandardAnalyzer(stoplist=None, minsize=2)
     return Schema(
-        id=ID(stored=True, unique=True),
+        # A column too, so a ranking reads ids without decoding whole stored documents.
+        id=ID(stored=True, unique=True, sortable=True),
         source=ID(stored=True),
         kind=ID(stored=True),
         section=TEXT(analyzer=stem, stored=True),

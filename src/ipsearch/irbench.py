@@ -94,6 +94,7 @@ def run(
     limit: int = 100,
     index_dir: Path | None = None,
     semantic: bool | None = None,
+    fusion: str = "auto",
 ) -> IRReport:
     from ipsearch.index import IndexStore, stderr_notify
     from ipsearch.search import Searcher
@@ -120,7 +121,7 @@ def run(
         with Searcher(store, semantic=semantic, notify=stderr_notify) as s:
             for qid, text in queries.items():
                 t = time.perf_counter()
-                ranked = s.rank(text, limit=limit)
+                ranked = s.rank(text, limit=limit, fusion=fusion)
                 times.append((time.perf_counter() - t) * 1000)
                 results[qid] = [sid.split("#", 1)[1] for sid, _ in ranked]
     m = evaluate(results, qrels)

@@ -351,7 +351,15 @@ class Searcher:
         limit: int = 10,
         fix_spelling: bool = True,
         kinds: tuple[str, ...] | None = None,
+        fusion: str = "always",
     ) -> SearchResult:
+        """Ranked hits for ``qstring``.
+
+        ``fusion`` says when dense similarity joins the keyword ranking: ``always``, ``never``,
+        or ``auto`` — only when the keywords cannot do the job alone (a word the index has
+        never seen, or no keyword hit). ``auto`` keeps exact-word searches as fast as a
+        keyword engine, since loading the encoder costs a one-shot query about 0.2 s.
+        """
         if not qstring or not qstring.strip():
             raise QueryError("empty query")
         try:
@@ -359,10 +367,14 @@ class Searcher:
         except DAMAGE_ERRORS as e:
             raise damaged(self.store.root, e) from e
         text = corrected or qstring
-        dense = self.dense_scores(text, kinds) if is_plain(text) else {}
+        dense = self.dense_scores(text, kinds) if self._fuse_first(text, fusion) else {}
         if not dense:
             total, hits = self._keyword_hits(text, limit, kinds)
-            return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
+            if hits or fusion != "auto" or not (self.semantic and is_plain(text)):
+                return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
+            dense = self.dense_scores(text, kinds)
+            if not dense:
+                return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
         total, kw = self._keyword_hits(text, max(limit, FUSE_DEPTH), kinds)
         by_id = {h.id: h for h in kw}
         # Keyword hits always count; a section only the encoder found must be close enough,
@@ -389,7 +401,18 @@ class Searcher:
         total = len(set(by_id) | set(near))
         return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
 
-    def rank(self, qstring: str, limit: int = 100) -> list[tuple[str, float]]:
+    def _fuse_first(self, text: str, fusion: str) -> bool:
+        """Whether to fuse dense similarity before seeing the keyword hits."""
+        if not self.semantic or fusion == "never" or not is_plain(text):
+            return False
+        if fusion == "always":
+            return True
+        reader = self.searcher.reader()
+        return any(("body", t.text) not in reader for t in self.ix.schema["body"].analyzer(text))
+
+    def rank(
+        self, qstring: str, limit: int = 100, fusion: str = "always"
+    ) -> list[tuple[str, float]]:
         """(section id, score), best first: the ranking ``search`` uses, without snippets."""
         try:
             keyword = self._keyword_ids(qstring, max(limit, FUSE_DEPTH))
@@ -399,7 +422,8 @@ class Searcher:
             raise damaged(self.store.root, e) from e
         except Exception as e:
             raise QueryError(f"cannot run query: {e}") from e
-        dense = self.dense_scores(qstring) if is_plain(qstring) else {}
+        wanted = self._fuse_first(qstring, fusion) or (fusion == "auto" and not keyword)
+        dense = self.dense_scores(qstring) if wanted and is_plain(qstring) else {}
         if not dense:
             return keyword[:limit]
         near = sorted(dense, key=lambda sid: -dense[sid])[: max(limit, FUSE_DEPTH)]
@@ -424,8 +448,8 @@ class Searcher:
 
     def _keyword_ids(self, text: str, limit: int) -> list[tuple[str, float]]:
         if is_plain(text):
-            stored = self.searcher.stored_fields
-            return [(stored(d)["id"], score) for d, score in self._bag_rank(text, limit)[1]]
+            ids = self.searcher.reader().column_reader("id")
+            return [(ids[d], score) for d, score in self._bag_rank(text, limit)[1]]
         results = self.searcher.search(self.parse(text), limit=limit)
         return [(r["id"], r.score) for r in results]
 
