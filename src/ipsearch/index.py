@@ -484,7 +484,7 @@ class IndexStore:
             return report
         live = self.current()
         gen = self._new_generation()
-        try:
+        with self._building(gen):
             _link_tree(live, gen)
             try:
                 ix = windex.open_dir(str(gen))
@@ -503,12 +503,6 @@ class IndexStore:
             self._save_manifest(gen, files)
             self._after_commit(gen, live, notify)
             self._swap(gen)
-        except OSError as e:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
         report.removed = len(removed)
         report.sections = sum(e.get("sections", 0) for e in files.values())
         return report
@@ -516,13 +510,25 @@ class IndexStore:
     def _new_generation(self) -> Path:
         return self.root / f"gen-{time.time_ns():x}-{os.getpid()}"
 
+    @contextlib.contextmanager
+    def _building(self, gen: Path) -> Iterator[None]:
+        """A generation that fails half-way is removed; the live one is never touched."""
+        try:
+            yield
+        except OSError as e:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+
     def _rebuild(self, notify, progress, old) -> IngestReport:
         from whoosh import index as windex
 
         todo, _, _, skipped = self._plan({}, None)
         report = IngestReport(skipped=skipped, rebuilt=True)
         gen = self._new_generation()
-        try:
+        with self._building(gen):
             gen.mkdir(parents=True)
             ix = windex.create_in(str(gen), make_schema())
             writer = ix.writer(limitmb=256)
@@ -535,12 +541,6 @@ class IndexStore:
             self._save_manifest(gen, entries)
             self._after_commit(gen, self.current(), notify)
             self._swap(gen)
-        except OSError as e:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
         known = old.get("files", {})
         report.added = sum(1 for r in entries if r not in known)
         report.updated = sum(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -241,6 +242,19 @@ def fuse(rankings: list[list[str]], k: int = RRF_K) -> list[tuple[str, float]]:
     return sorted(score.items(), key=lambda x: -x[1])
 
 
+@contextlib.contextmanager
+def _query_errors(root: Path) -> Iterator[None]:
+    """Whoosh's many failure types → a damaged-index error or a one-line query error."""
+    try:
+        yield
+    except QueryError:
+        raise
+    except DAMAGE_ERRORS as e:
+        raise damaged(root, e) from e
+    except Exception as e:
+        raise QueryError(f"cannot run query: {e}") from e
+
+
 class Searcher:
     """An open index for one or more queries (keeps the Whoosh searcher warm).
 
@@ -414,14 +428,8 @@ class Searcher:
         self, qstring: str, limit: int = 100, fusion: str = "always"
     ) -> list[tuple[str, float]]:
         """(section id, score), best first: the ranking ``search`` uses, without snippets."""
-        try:
+        with _query_errors(self.store.root):
             keyword = self._keyword_ids(qstring, max(limit, FUSE_DEPTH))
-        except QueryError:
-            raise
-        except DAMAGE_ERRORS as e:
-            raise damaged(self.store.root, e) from e
-        except Exception as e:
-            raise QueryError(f"cannot run query: {e}") from e
         wanted = self._fuse_first(qstring, fusion) or (fusion == "auto" and not keyword)
         dense = self.dense_scores(qstring) if wanted and is_plain(qstring) else {}
         if not dense:
@@ -462,7 +470,7 @@ class Searcher:
         from whoosh.query import Or, Term
 
         filt = Or([Term("kind", k) for k in kinds]) if kinds else None
-        try:
+        with _query_errors(self.store.root):
             results = self.searcher.search(q, limit=limit, filter=filt, terms=True)
             out = []
             for rank, r in enumerate(results, 1):
@@ -472,12 +480,6 @@ class Searcher:
                 }
                 out.append(self._hit_for(rank, r.score, r.fields(), terms))
             return len(results), out
-        except QueryError:
-            raise
-        except DAMAGE_ERRORS as e:
-            raise damaged(self.store.root, e) from e
-        except Exception as e:
-            raise QueryError(f"cannot run query: {e}") from e
 
     def _hit(
         self,

@@ -164,45 +164,33 @@ def build_sections(parsed: ParsedFile, file_hash: str = "") -> list[Section]:
 
     sections: list[Section] = []
     seen: Counter[str] = Counter()
+
+    def make(d: _Draft, pos: int, name: str | None = None, aliases=()) -> Section:
+        return _make(
+            parsed,
+            d,
+            pos,
+            name,
+            list(aliases),
+            doc_title,
+            published,
+            updated,
+            file_hash,
+            seen,
+            d.paragraphs,
+        )
+
     for pos, d in enumerate(drafts):
         if d.kind == "overview" and d.title is None:
             d.title = "Overview" if len(drafts) > 1 or meta else (doc_title or "Overview")
         name, aliases = _names(d, key_noun)
         if d.kind == "overview":
             name = None  # the introduction speaks of all items, it is not one of them
-        sections.append(
-            _make(
-                parsed,
-                d,
-                pos,
-                name,
-                aliases,
-                doc_title,
-                published,
-                updated,
-                file_hash,
-                seen,
-                d.paragraphs,
-            )
-        )
+        sections.append(make(d, pos, name, aliases))
     if meta:
         d = _Draft("Publication history", "metadata", meta[0].first, False)
         d.paragraphs = [Paragraph(b.text, b.first, b.last) for b in meta]
-        sections.append(
-            _make(
-                parsed,
-                d,
-                len(drafts),
-                None,
-                [],
-                doc_title,
-                published,
-                updated,
-                file_hash,
-                seen,
-                d.paragraphs,
-            )
-        )
+        sections.append(make(d, len(drafts)))
     return sections
 
 
