@@ -164,3 +164,12 @@ def test_which_ranks_sections_with_evidence(qa):
     assert qa.which("agriculture").sections == []
     # Words every section uses do not single one out.
     assert qa.which("partnerships").sections == []
+
+
+def test_definition_question_cites_the_sentence_with_null_answer(searcher):
+    from ipsearch.qa import QA
+
+    a = QA(searcher).ask("What is the Tech Partnership?")
+    assert not a.abstained and a.answer is None
+    assert a.citations[0].section == "Digital"
+    assert "the Tech Partnership" in a.citations[0].quote

@@ -139,6 +139,7 @@ class _Sent:
     coverage: float
     rank: int  # rank of its section among the candidates
     values: list[tuple[str, int, int]] = field(default_factory=list)
+    own: float = 0.0  # coverage by the sentence's own words, without its heading
 
 
 def _words(text: str) -> list[str]:
@@ -374,9 +375,12 @@ class QA:
                 heads.append(x.document or "")
             context = set(analyze(self.s, " ".join(heads)))
             for text, first, last in sentences(x):
-                have = set(analyze(self.s, text)) | context
-                out.append(_Sent(x, text, first, last, self.coverage(have, weights), rank))
-        out.sort(key=lambda s: (-s.coverage, s.rank, s.first))
+                own = set(analyze(self.s, text))
+                cov = self.coverage(own | context, weights)
+                out.append(_Sent(x, text, first, last, cov, rank, own=self.coverage(own, weights)))
+        # Among equals, a sentence that says the words itself beats one that only sits under
+        # a heading that does ("Chaired by: ..." under the section's name).
+        out.sort(key=lambda s: (-s.coverage, s.rank, -s.own, s.first))
         return out
 
     # -- entry points ----------------------------------------------------------------------
@@ -651,8 +655,8 @@ class QA:
                 if answer:
                     best = s
                     break
-            if answer is None:
-                return self._abstain(q)
+            # No name to pick out ("What is the X?" asks for a description): the best sentence
+            # is the answer, cited with a null short answer, rather than a false abstention.
         else:
             answer = None
             if re.match(r"^\s*who\b", q.text, re.I):
