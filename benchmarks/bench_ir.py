@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ipsearch import irbench
 from ipsearch.irmetrics import evaluate
+from ipsearch.render import bench_json
 
 
 def _docs(collection: Path) -> list[tuple[str, str]]:
@@ -121,7 +122,7 @@ def main() -> None:
         ("ipsearch --no-semantic", "never", False),
     ):
         print(f"running {label} ...", file=sys.stderr)
-        rows[label] = irbench.run(args.collection, semantic=semantic, fusion=fusion).as_json()
+        rows[label] = bench_json(irbench.run(args.collection, semantic=semantic, fusion=fusion))
     print("running whoosh-plain ...", file=sys.stderr)
     rows["whoosh-plain"] = whoosh_plain(args.collection, queries, qrels)
     print("running bm25s ...", file=sys.stderr)

@@ -26,6 +26,10 @@ class _Deferred(types.ModuleType):
     """Stands in for a module; any attribute it does not define loads the real one."""
 
     def __getattr__(self, attr: str):
+        # The import system probes dunders (``__path__``) during ``from x import y``; answering
+        # them would load the real module at once and undo the deferral.
+        if attr.startswith("__"):
+            raise AttributeError(attr)
         return getattr(_real(self.__name__), attr)
 
 
@@ -41,6 +45,10 @@ def _defer(name: str, **eager) -> None:
     stub = _Deferred(name)
     stub.__dict__.update(eager)
     sys.modules[name] = stub
+    parent, _, child = name.rpartition(".")
+    if parent:
+        # ``import a.b`` then ``a.b.x`` reads the attribute of the package, not sys.modules.
+        setattr(importlib.import_module(parent), child, stub)
 
 
 def _variations(word: str):

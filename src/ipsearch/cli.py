@@ -264,14 +264,10 @@ def bench_ir(collection: Path, limit: int, json_out: bool, semantic: bool | None
         fusion=fusion_mode(semantic),
     )
     if json_out:
-        render.emit_json(report.as_json())
+        render.emit_json(render.bench_json(report))
     else:
-        click.echo(f"{report.queries} queries over {report.sections} sections")
-        click.echo(f"nDCG@10     {report.ndcg10:.4f}")
-        click.echo(f"Recall@100  {report.recall100:.4f}")
-        click.echo(f"MRR@10      {report.mrr10:.4f}")
-        click.echo(f"index       {report.index_s:.1f} s")
-        click.echo(f"query p50   {report.query_ms_p50:.1f} ms, p95 {report.query_ms_p95:.1f} ms")
+        render.bench_human(report)
+    return ExitStatus.FOUND
 
 
 @cli.command()
@@ -369,10 +365,17 @@ def eval_(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every failure into a message and an exit code."""
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        rv = cli.main(args=argv, prog_name="ipsearch", standalone_mode=False)
+        # make_context + invoke rather than cli.main: click's main turns a broken pipe into a
+        # bare exit 1 ("nothing found") before our handlers below could see it.
+        with cli.make_context("ipsearch", args) as ctx:
+            rv = cli.invoke(ctx)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
+    except click.exceptions.NoArgsIsHelpError as e:
+        click.echo(e.ctx.get_help() if e.ctx else str(e))
+        sys.exit(ExitStatus.ERROR)
     except click.Abort:
         click.echo("ipsearch: interrupted", err=True)
         sys.exit(130)
@@ -389,8 +392,9 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("ipsearch: interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:
-        # Output piped into `head` and closed early: not an error for the user.
-        sys.stderr.close()
+        # Output piped into `head` and closed early: not an error for the user. Point stdout
+        # at /dev/null so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(ExitStatus.FOUND)
     except Exception as e:
         if os.environ.get("IPSEARCH_DEBUG"):

@@ -31,7 +31,6 @@ from pathlib import Path
 
 from whoosh.analysis import Filter
 
-from ipsearch import _whoosh  # noqa: F401  (must precede any whoosh import)
 from ipsearch.corpus import CorpusFile, file_hash, is_inside, scan
 from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
 from ipsearch.models import IngestReport, Paragraph, Section
@@ -451,7 +450,17 @@ class IndexStore:
                 }
                 continue
             except (RecursionError, MemoryError, ValueError) as e:
-                report.skipped.append((f.rel, f"could not be parsed ({type(e).__name__})"))
+                # Like a skipped file: its old sections go (they no longer match the file) and
+                # the manifest remembers it, so it is not re-read on every query.
+                reason = f"could not be parsed ({type(e).__name__})"
+                report.skipped.append((f.rel, reason))
+                writer.delete_by_term("source", f.rel)
+                entries[f.rel] = {
+                    "hash": digest,
+                    **_stat_entry(f),
+                    "sections": 0,
+                    "skipped": reason,
+                }
                 continue
             report.warnings.extend(parsed.warnings)
             writer.delete_by_term("source", f.rel)

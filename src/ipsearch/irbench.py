@@ -34,17 +34,6 @@ class IRReport:
     queries: int
     sections: int
 
-    def as_json(self) -> dict:
-        return {
-            "ndcg@10": round(self.ndcg10, 4),
-            "recall@100": round(self.recall100, 4),
-            "mrr@10": round(self.mrr10, 4),
-            "index_s": round(self.index_s, 2),
-            "query_ms_p50": round(self.query_ms_p50, 2),
-            "query_ms_p95": round(self.query_ms_p95, 2),
-            "queries": self.queries,
-        }
-
 
 def _rows(path: Path) -> list[list[str]]:
     try:

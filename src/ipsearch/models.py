@@ -77,7 +77,6 @@ class Hit:
     snippet: str
     name: str | None = None
     kind: str = "section"
-    terms: list[str] = field(default_factory=list)  # matched index terms
     snippet_lines: tuple[int, int] | None = None  # the paragraph the snippet quotes
 
 

@@ -10,7 +10,7 @@ Abstention rests on one measure, *coverage*: the share of the question's content
 weighted by how rare it is across sections (inverse document frequency), that the evidence
 actually contains. Words the corpus never uses weigh most, so a question about a place or
 a sector the page never mentions cannot reach the threshold however well other words match,
-while generic words the whole page repeats ("partnership", "skills") add little either way.
+while generic words the whole page repeats (the name of what it lists) add little either way.
 """
 
 from __future__ import annotations
@@ -325,7 +325,9 @@ class QA:
             return [], None
         query = " ".join(words)
         corrected = self.respell(query)
-        result = self.s.search(corrected or query, limit=limit, kinds=kinds, fix_spelling=False)
+        result = self.s.search(
+            corrected or query, limit=limit, kinds=kinds, fix_spelling=False, fusion="always"
+        )
         hits = [self.by_id[h.id] for h in result.hits if h.id in self.by_id]
         return hits, (self.respell(text) if corrected else None)
 
@@ -392,13 +394,16 @@ class QA:
             "name": self._name,
             "which": self._which,
         }.get(q.type, self._factoid)
-        answer = handler(q)
-        # Belt and braces: a quote that does not read back from its cited lines (a parser
-        # joined text the page never shows together) is dropped rather than printed.
+        answer = self._checked(handler(q))
+        if not answer.citations and not answer.abstained:
+            return self._checked(self._abstain(q))
+        return answer
+
+    def _checked(self, answer: Answer) -> Answer:
+        """Belt and braces: a quote that does not read back from its cited lines (a parser
+        joined text the page never shows together) is dropped rather than printed."""
         answer.citations = [c for c in answer.citations if self._verifies(c)]
         answer.closest = [c for c in answer.closest if self._verifies(c)]
-        if not answer.citations and not answer.abstained:
-            return self._abstain(q)
         return answer
 
     def _verifies(self, c: Citation) -> bool:
@@ -534,7 +539,7 @@ class QA:
     def named_sections(self, phrase: str) -> tuple[list[Section], str | None]:
         """Items whose title, name or acronym carries every distinctive word of ``phrase``.
 
-        Words most items' names share ("partnership", "industrial") cannot tell items apart, so
+        Words most items' names share ("board", "regional") cannot tell items apart, so
         they are not required; a phrase made only of them names no item in particular.
         """
         corrected = self.respell(phrase)
@@ -636,7 +641,7 @@ class QA:
                     continue
             pool.append(s)
         if q.type == "number" and q.noun:
-            # "How many partnerships": a sentence that counts that very noun comes first.
+            # "How many boards": a sentence that counts that very noun comes first.
             head = self.content_terms(q.noun)[-1:]
             pool.sort(key=lambda s: not self._counts(s, head))
         if q.type == "agent":

@@ -346,3 +346,28 @@ def eval_human(
         st.echo(st.dim(f"{len(missed)} miss(es):"))
         for o, why in missed:
             st.echo(f"{o.id} [{o.kind}] {o.question}\n    {why}")
+
+
+# -- bench-ir ------------------------------------------------------------------------------
+
+
+def bench_json(r) -> dict:
+    return {
+        "ndcg@10": round(r.ndcg10, 4),
+        "recall@100": round(r.recall100, 4),
+        "mrr@10": round(r.mrr10, 4),
+        "index_s": round(r.index_s, 2),
+        "query_ms_p50": round(r.query_ms_p50, 2),
+        "query_ms_p95": round(r.query_ms_p95, 2),
+        "queries": r.queries,
+        "sections": r.sections,
+    }
+
+
+def bench_human(r) -> None:
+    click.echo(f"{r.queries} queries over {r.sections} sections")
+    click.echo(f"nDCG@10     {r.ndcg10:.4f}")
+    click.echo(f"Recall@100  {r.recall100:.4f}")
+    click.echo(f"MRR@10      {r.mrr10:.4f}")
+    click.echo(f"index       {r.index_s:.1f} s")
+    click.echo(f"query p50   {r.query_ms_p50:.1f} ms, p95 {r.query_ms_p95:.1f} ms")

@@ -6,11 +6,9 @@ import contextlib
 import math
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipsearch import _whoosh  # noqa: F401  (must precede any whoosh import)
 from ipsearch.corpus import display_path
 from ipsearch.errors import QueryError
 from ipsearch.index import DAMAGE_ERRORS, IndexStore, damaged, section_from_fields
@@ -27,7 +25,7 @@ SEARCH_FIELDS = list(FIELD_BOOSTS)
 # Anything that makes a query more than a bag of words goes through Whoosh's query parser.
 _SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b|\w:|["*?~^\[\]{}()]')
 FIELD_ALIASES = {
-    "section": ["title", "heading", "partnership"],
+    "section": ["title", "heading"],
     "body": ["text", "content"],
     "source": ["file", "path"],
 }
@@ -64,6 +62,11 @@ def scorer():
     return LuceneBM25F(B=B, K1=K1)
 
 
+def _plain_question(text: str) -> str:
+    """A question mark ending a word ends a question; it is not a one-letter wildcard."""
+    return re.sub(r"(?<=\w)\?+(?=\s|$)", "", text)
+
+
 def is_plain(qstring: str) -> bool:
     """A bag of words, with no query syntax to honour."""
     return not _SYNTAX.search(qstring)
@@ -97,13 +100,17 @@ def correct(searcher, qstring: str) -> str | None:
             continue
         if reader.doc_frequency("words", low):
             continue
+        # A word the corpus uses in another form ("page" where it says "pages") is no typo.
+        stems = [t.text for t in searcher.schema["body"].analyzer(low)]
+        if stems and all(("body", s) in reader for s in stems):
+            continue
         if corrector is None:
             corrector = searcher.corrector("words")
         maxdist = 1 if len(low) < 6 else 2
         best = corrector.suggest(low, limit=1, maxdist=maxdist, prefix=1)
         if best and best[0] != low:
-            fixed = re.sub(rf"(?<![\w:]){re.escape(word)}(?![\w:])", best[0], fixed, count=1)
-            changed = True
+            fixed, n = re.subn(rf"(?<![\w:]){re.escape(word)}(?![\w:])", best[0], fixed, count=1)
+            changed = changed or n > 0
     return fixed if changed else None
 
 
@@ -365,9 +372,9 @@ class Searcher:
         limit: int = 10,
         fix_spelling: bool = True,
         kinds: tuple[str, ...] | None = None,
-        fusion: str = "always",
+        fusion: str = "auto",
     ) -> SearchResult:
-        """Ranked hits for ``qstring``.
+        """Ranked hits for ``qstring``, with the sentences that match and their lines.
 
         ``fusion`` says when dense similarity joins the keyword ranking: ``always``, ``never``,
         or ``auto`` — only when the keywords cannot do the job alone (a word the index has
@@ -380,40 +387,40 @@ class Searcher:
             corrected = correct(self.searcher, qstring) if fix_spelling else None
         except DAMAGE_ERRORS as e:
             raise damaged(self.store.root, e) from e
-        text = corrected or qstring
-        dense = self.dense_scores(text, kinds) if self._fuse_first(text, fusion) else {}
+        text = _plain_question(corrected or qstring)
+        total, ranked, keyword_ids = self._ranking(text, limit, kinds, fusion)
+        with _query_errors(self.store.root):
+            terms = self._query_terms(text)
+            hits = []
+            for rank, (sid, score) in enumerate(ranked, 1):
+                fields = self.searcher.document(id=sid)
+                if fields is not None:
+                    hits.append(self._hit_for(rank, score, fields, terms, text, sid in keyword_ids))
+        return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
+
+    def rank(self, qstring: str, limit: int = 100, fusion: str = "auto") -> list[tuple[str, float]]:
+        """(section id, score), best first: the ranking ``search`` uses, without snippets."""
+        return self._ranking(_plain_question(qstring), limit, None, fusion)[1]
+
+    def _ranking(
+        self, text: str, limit: int, kinds: tuple[str, ...] | None, fusion: str
+    ) -> tuple[int, list[tuple[str, float]], set[str]]:
+        """(matching count, [(id, score)] best first, ids the keywords found): the one ranking."""
+        depth = max(limit, FUSE_DEPTH)
+        with _query_errors(self.store.root):
+            total, keyword = self._keyword_ids(text, depth, kinds)
+        found = {sid for sid, _ in keyword}
+        wanted = self._fuse_first(text, fusion) or (
+            fusion == "auto" and not keyword and self.semantic and is_plain(text)
+        )
+        dense = self.dense_scores(text, kinds) if wanted else {}
         if not dense:
-            total, hits = self._keyword_hits(text, limit, kinds)
-            if hits or fusion != "auto" or not (self.semantic and is_plain(text)):
-                return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
-            dense = self.dense_scores(text, kinds)
-            if not dense:
-                return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
-        total, kw = self._keyword_hits(text, max(limit, FUSE_DEPTH), kinds)
-        by_id = {h.id: h for h in kw}
+            return total, keyword[:limit], found
         # Keyword hits always count; a section only the encoder found must be close enough,
         # since every section has some similarity to any query.
         near = [sid for sid, v in sorted(dense.items(), key=lambda x: -x[1]) if v >= DENSE_FLOOR]
-        fused = fuse([[h.id for h in kw], near])[:limit]
-        hits = []
-        analyzer = self.ix.schema["body"].analyzer
-        for rank, (sid, score) in enumerate(fused, 1):
-            h = by_id.get(sid)
-            if h is None:
-                fields = self.searcher.document(id=sid)
-                if fields is None:
-                    continue
-                section = section_from_fields(fields)
-                found = self.closest_sentence(section, text)
-                snippet, lines = (
-                    (found[0], (found[1], found[2]))
-                    if found
-                    else snippet_for(section, analyzer, set())
-                )
-                h = self._hit(rank, score, section, snippet, [], lines)
-            hits.append(replace(h, rank=rank, score=round(score, 4)))
-        total = len(set(by_id) | set(near))
-        return SearchResult(query=qstring, corrected=corrected, total=total, hits=hits)
+        fused = fuse([[sid for sid, _ in keyword], near[:depth]])[:limit]
+        return max(total, len(found | set(near))), fused, found
 
     def _fuse_first(self, text: str, fusion: str) -> bool:
         """Whether to fuse dense similarity before seeing the keyword hits."""
@@ -424,75 +431,46 @@ class Searcher:
         reader = self.searcher.reader()
         return any(("body", t.text) not in reader for t in self.ix.schema["body"].analyzer(text))
 
-    def rank(
-        self, qstring: str, limit: int = 100, fusion: str = "always"
-    ) -> list[tuple[str, float]]:
-        """(section id, score), best first: the ranking ``search`` uses, without snippets."""
-        with _query_errors(self.store.root):
-            keyword = self._keyword_ids(qstring, max(limit, FUSE_DEPTH))
-        wanted = self._fuse_first(qstring, fusion) or (fusion == "auto" and not keyword)
-        dense = self.dense_scores(qstring) if wanted and is_plain(qstring) else {}
-        if not dense:
-            return keyword[:limit]
-        near = sorted(dense, key=lambda sid: -dense[sid])[: max(limit, FUSE_DEPTH)]
-        return fuse([[sid for sid, _ in keyword], near])[:limit]
-
-    def _keyword_hits(
+    def _keyword_ids(
         self, text: str, limit: int, kinds: tuple[str, ...] | None = None
-    ) -> tuple[int, list[Hit]]:
-        """Keyword ranking with snippets: our BM25F for plain words, Whoosh's for syntax."""
-        if not is_plain(text):
-            return self.run(self.parse(text), limit, kinds)
-        try:
-            total, ranked = self._bag_rank(text, limit, kinds)
-            terms = {t.text for t in self.ix.schema["body"].analyzer(text)}
-            hits = [
-                self._hit_for(rank, score, self.searcher.stored_fields(docnum), terms)
-                for rank, (docnum, score) in enumerate(ranked, 1)
-            ]
-        except DAMAGE_ERRORS as e:
-            raise damaged(self.store.root, e) from e
-        return total, hits
-
-    def _keyword_ids(self, text: str, limit: int) -> list[tuple[str, float]]:
+    ) -> tuple[int, list[tuple[str, float]]]:
+        """Keyword ranking: our BM25F for plain words, Whoosh's searcher for query syntax."""
         if is_plain(text):
+            total, ranked = self._bag_rank(text, limit, kinds)
             ids = self.searcher.reader().column_reader("id")
-            return [(ids[d], score) for d, score in self._bag_rank(text, limit)[1]]
-        results = self.searcher.search(self.parse(text), limit=limit)
-        return [(r["id"], r.score) for r in results]
-
-    def _hit_for(self, rank: int, score: float, fields: dict, terms: set[str]) -> Hit:
-        section = section_from_fields(fields)
-        snippet, lines = snippet_for(section, self.ix.schema["body"].analyzer, terms)
-        return self._hit(rank, score, section, snippet, sorted(terms), lines)
-
-    def run(self, q, limit: int, kinds: tuple[str, ...] | None = None) -> tuple[int, list[Hit]]:
+            return total, [(ids[d], score) for d, score in ranked]
         from whoosh.query import Or, Term
 
         filt = Or([Term("kind", k) for k in kinds]) if kinds else None
-        with _query_errors(self.store.root):
-            results = self.searcher.search(q, limit=limit, filter=filt, terms=True)
-            out = []
-            for rank, r in enumerate(results, 1):
-                terms = {
-                    t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t)
-                    for _, t in (r.matched_terms() or [])
-                }
-                out.append(self._hit_for(rank, r.score, r.fields(), terms))
-            return len(results), out
+        results = self.searcher.search(self.parse(text), limit=limit, filter=filt)
+        return len(results), [(r["id"], r.score) for r in results]
+
+    def _query_terms(self, text: str) -> set[str]:
+        """Index terms the query can match (wildcards and fuzzy terms expanded), to highlight."""
+        if is_plain(text):
+            return {t.text for t in self.ix.schema["body"].analyzer(text)}
+        pairs = self.parse(text).existing_terms(self.searcher.reader(), expand=True)
+        return {t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t) for _, t in pairs}
+
+    def _hit_for(
+        self, rank: int, score: float, fields: dict, terms: set[str], text: str, by_words: bool
+    ) -> Hit:
+        section = section_from_fields(fields)
+        analyzer = self.ix.schema["body"].analyzer
+        found = None if by_words else self.closest_sentence(section, text)
+        if found:
+            # Found by meaning, not words: quote the sentence closest to the query.
+            snippet, lines = found[0], (found[1], found[2])
+        else:
+            snippet, lines = snippet_for(section, analyzer, terms)
+        return self._hit(rank, round(float(score), 4), section, snippet, lines)
 
     def _hit(
-        self,
-        rank: int,
-        score: float,
-        s: Section,
-        snippet: str,
-        terms: list[str],
-        lines: tuple[int, int],
+        self, rank: int, score: float, s: Section, snippet: str, lines: tuple[int, int]
     ) -> Hit:
         return Hit(
             rank=rank,
-            score=round(float(score), 4),
+            score=score,
             id=s.id,
             source=display_path(self.store.corpus, s.source),
             corpus_path=s.source,
@@ -502,7 +480,6 @@ class Searcher:
             snippet=snippet,
             name=s.name,
             kind=s.kind,
-            terms=terms,
             snippet_lines=lines,
         )
 
@@ -532,10 +509,6 @@ class Searcher:
             raise NotFound(f"no section matches {key!r}; `ipsearch sections` lists them")
         names = ", ".join(s.title for s in (exact or pref)[:8])
         raise NotFound(f"{key!r} matches several sections: {names}")
-
-
-def source_path(store: IndexStore, rel: str) -> Path:
-    return store.corpus / rel
 
 
 # -- helpers for question answering (qa.py never touches Whoosh itself) --------------------

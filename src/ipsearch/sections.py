@@ -39,7 +39,7 @@ DATE_RE = re.compile(
 )
 _PUBLISHED = re.compile(r"^(?:first\s+)?published\b:?\s*", re.I)
 _UPDATED = re.compile(r"\b(?:last\s+)?updated\b:?\s*", re.I)
-# Lists in an introduction: "covering the aerospace, automotive ... and tunnelling industries".
+# Lists in an introduction: "covering the farming, fishing ... and mining industries".
 _ENUMERATION = re.compile(
     r"\b(?:covering|covers|cover|across|spanning|including|in)\s+(?:the\s+)?"
     r"(?P<list>[^.;:]+?,[^.;:]+?\band\b[^.;:]+?)\s+"
@@ -74,7 +74,7 @@ def parse_date(text: str) -> date | None:
 
 def label_of(block: Block) -> tuple[str, str] | None:
     """``Key: value`` on one line with a short key is a label; the value may be empty."""
-    if block.first != block.last or block.kind == "item" or block.level:
+    if block.kind == "item" or block.level:
         return None  # marked-up headings and list items are never labels
     m = _LABEL.match(block.text.strip())
     if not m:
@@ -116,7 +116,7 @@ def build_sections(parsed: ParsedFile, file_hash: str = "") -> list[Section]:
     doc_title, start = _document_title(parsed, labels)
     body = blocks[start:]
 
-    # A short line repeated through the page ("Further information") is a structural label
+    # A short line repeated through the page ("See also") is a structural label
     # with nothing after it, never a heading: headings name one section each.
     def norm(b: Block) -> str:
         return b.text.strip().rstrip(":").strip().lower()
@@ -136,7 +136,7 @@ def build_sections(parsed: ParsedFile, file_hash: str = "") -> list[Section]:
     for b in content:
         lab = labels[id(b)]
         if lab and not lab[1]:
-            continue  # "Further information:" with nothing after it is not content
+            continue  # "See also:" with nothing after it is not content
         if not lab and norm(b) in filler:
             continue
         if b.kind == "heading" and not lab:
@@ -270,7 +270,7 @@ def _page_dates(blocks: list[Block], labels) -> tuple[date | None, date | None]:
 
 
 def _key_noun(doc_title: str | None) -> str | None:
-    """What the page lists, from its title: "Industrial partnerships: an overview" → partnership."""
+    """What the page lists, from its title: "Regional boards: an overview" → board."""
     if not doc_title:
         return None
     head = re.split(r"[:–—-]", doc_title)[0].split()

@@ -164,4 +164,8 @@ def render_lines(fmt: str, lines: list[str]) -> str:
         from ipsearch.ingest.markdown import strip_inline
 
         return strip_inline(raw)
+    if fmt == "jsonl":
+        from ipsearch.ingest.jsonl import record_text
+
+        return "\n".join(record_text(line) for line in lines)
     return raw

@@ -191,15 +191,17 @@ def _walk(node, blocks: list[Block], ends: dict[int, int]) -> None:
 
 def _definitions(dl, blocks: list[Block]) -> None:
     """``<dt>Label:</dt><dd>value</dd>`` pairs read as one ``Label: value`` line."""
-    label = None
+    label, label_line = None, None
     for item in dl.find_all(["dt", "dd"]):
         text = _clean(item.get_text())
+        line = item.sourceline or dl.sourceline or 1
         if item.name == "dt":
-            label = text
+            label, label_line = text, line
         elif text:
-            # Joined as written, so a quote of the block is verbatim page text.
-            line = item.sourceline or dl.sourceline or 1
-            blocks.append(Block("para", f"{label} {text}" if label else text, line, line))
+            # The block spans its label's line too, so the cited lines hold all of its text.
+            first = label_line if label and label_line else line
+            last = line + str(item).count("\n")
+            blocks.append(Block("para", f"{label} {text}" if label else text, first, last))
 
 
 def _end_lines(root) -> dict[int, int]:

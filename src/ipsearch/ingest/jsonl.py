@@ -10,6 +10,21 @@ from ipsearch.models import ParsedFile
 _TEXT_KEYS = ("text", "contents", "body", "abstract")
 
 
+def _fields(rec: dict) -> tuple[str, str]:
+    body = next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str)), "")
+    title = rec.get("title") if isinstance(rec.get("title"), str) else ""
+    return title, body
+
+
+def record_text(line: str) -> str:
+    """What a reader sees of one record line: its title and text, JSON escapes decoded."""
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError:
+        return line
+    return " ".join(_fields(rec)) if isinstance(rec, dict) else line
+
+
 def parse(text: str, source: str) -> ParsedFile:
     records: list[dict] = []
     warnings: list[str] = []
@@ -25,8 +40,7 @@ def parse(text: str, source: str) -> ParsedFile:
         if not isinstance(rec, dict):
             bad += 1
             continue
-        body = next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str)), "")
-        title = rec.get("title") if isinstance(rec.get("title"), str) else ""
+        title, body = _fields(rec)
         rid = rec.get("id", rec.get("_id", no))
         if not (body or title):
             bad += 1
