@@ -173,3 +173,10 @@ def test_definition_question_cites_the_sentence_with_null_answer(searcher):
     assert not a.abstained and a.answer is None
     assert a.citations[0].section == "Digital"
     assert "the Tech Partnership" in a.citations[0].quote
+
+
+def test_amount_spelled_out_in_the_question_is_given_not_asked(searcher):
+    from ipsearch.qa import QA
+
+    a = QA(searcher).ask("How much are businesses investing for every pound of government money?")
+    assert a.answer == "£1.70"

@@ -630,7 +630,7 @@ class QA:
             "date": date_values,
             "number": number_values,
         }.get(q.type)
-        question_low = q.text.lower()
+        question_low = _as_written(q.text).lower()
         pool = []
         for s in ranked:
             if s.coverage < MIN_COVERAGE:
@@ -694,7 +694,7 @@ class QA:
 
         # A value the question itself states ("per £10 of public money") and the words right by it
         # describe what is given, not what is asked: they must not pull the answer to them.
-        given = {v[0].lower() for v in _all_values(q.text)}
+        given = {v[0].lower() for v in _all_values(_as_written(q.text))}
         near_given = set()
         for v in _all_values(s.text):
             if v[0].lower() in given:
@@ -777,6 +777,17 @@ class QA:
 
 def _has(have: set[str], term: str) -> bool:
     return term in have or any(same_stem(term, u) for u in have)
+
+
+_ONE_UNIT = re.compile(r"\b(?:every|each|per|a|one)\s+(pound|dollar|euro)\b", re.I)
+_SYMBOL = {"pound": "£", "dollar": "$", "euro": "€"}
+
+
+def _as_written(question: str) -> str:
+    """Amounts a question spells out as a text would write them: "every pound" → "every £1"."""
+    return _ONE_UNIT.sub(
+        lambda m: m.group(0).split()[0] + " " + _SYMBOL[m[1].lower()] + "1", question
+    )
 
 
 def _all_values(text: str) -> list[tuple[str, int, int]]:
