@@ -163,17 +163,13 @@ def ingest(app: App, paths: tuple[Path, ...], rebuild: bool) -> int:
     from ipsearch.index import stderr_notify
 
     store = app.store
-    only = []
-    for p in paths:
-        full = p.resolve() if p.exists() or p.is_symlink() else p.absolute()
-        if not full.is_relative_to(store.corpus):  # not a string prefix: corpus2/ is outside
-            raise UsageError(f"{p} is not inside the corpus {store.corpus} (see --corpus)")
-        only.append(full)
-    if rebuild and only:
+    if rebuild and paths:
         raise UsageError("--rebuild rebuilds the whole corpus; give no PATH with it")
-    progress = _progress_callback()
     report = store.update(
-        rebuild=rebuild, only=only or None, notify=stderr_notify, progress=progress
+        rebuild=rebuild,
+        only=store.scope(paths) or None,
+        notify=stderr_notify,
+        progress=_progress_callback(),
     )
     if app.as_json:
         render.emit_json(render.ingest_json(report, str(store.root)))
@@ -229,11 +225,7 @@ def show(app: App, section: str) -> int:
         found = s.section(section)
     source = display_path(store.corpus, found.source)
     if app.as_json:
-        data = render.section_dict(found, source)
-        data["paragraphs"] = [
-            {"lines": [p.first, p.last], "text": p.text} for p in found.paragraphs
-        ]
-        render.emit_json(data)
+        render.emit_json(render.show_json(found, source))
     else:
         render.show_human(found, source, app.style)
     return ExitStatus.FOUND

@@ -315,6 +315,18 @@ class IndexStore:
             out = [x for x in out if x.kind in kinds]
         return sorted(out, key=lambda x: (x.source, x.position))
 
+    def scope(self, paths) -> list[Path]:
+        """PATHs given to ``ingest``, checked to lie inside the corpus."""
+        from ipsearch.errors import UsageError
+
+        out = []
+        for p in map(Path, paths):
+            full = p.resolve() if p.exists() or p.is_symlink() else p.absolute()
+            if not full.is_relative_to(self.corpus):  # not a string prefix: corpus2/ is outside
+                raise UsageError(f"{p} is not inside the corpus {self.corpus} (see --corpus)")
+            out.append(full)
+        return out
+
     # -- writing --------------------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self, notify: Notify = _quiet, wait: float | None = None) -> Iterator[None]:

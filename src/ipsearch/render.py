@@ -153,6 +153,12 @@ def section_dict(s: Section, source: str) -> dict:
     }
 
 
+def show_json(s: Section, source: str) -> dict:
+    data = section_dict(s, source)
+    data["paragraphs"] = [{"lines": [p.first, p.last], "text": p.text} for p in s.paragraphs]
+    return data
+
+
 def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
     for s, source in rows:
         lines = f"{s.first_line}-{s.last_line}"
