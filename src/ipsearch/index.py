@@ -304,15 +304,13 @@ class IndexStore:
                 raise damaged(self.root, e) from e
         raise AssertionError("unreachable")
 
-    def sections(self, kinds: tuple[str, ...] | None = None) -> list[Section]:
+    def sections(self) -> list[Section]:
         ix = self.open()
         try:
             with ix.searcher() as s:
                 out = [section_from_fields(f) for f in s.all_stored_fields()]
         except Exception as e:
             raise damaged(self.root, e) from e
-        if kinds:
-            out = [x for x in out if x.kind in kinds]
         return sorted(out, key=lambda x: (x.source, x.position))
 
     def scope(self, paths) -> list[Path]:

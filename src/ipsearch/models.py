@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 
 
@@ -102,24 +102,6 @@ class IngestReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated or self.removed)
-
-
-def to_dict(obj) -> dict:
-    """Dataclass → JSON-ready dict (dates as ISO strings, tuples as lists)."""
-    d = asdict(obj)
-
-    def fix(v):
-        if isinstance(v, date):
-            return v.isoformat()
-        if isinstance(v, tuple):
-            return [fix(x) for x in v]
-        if isinstance(v, list):
-            return [fix(x) for x in v]
-        if isinstance(v, dict):
-            return {k: fix(x) for k, x in v.items()}
-        return v
-
-    return {k: fix(v) for k, v in d.items()}
 
 
 @dataclass

@@ -807,10 +807,6 @@ def _names(text: str) -> list[str]:
     return out
 
 
-def ask(searcher: Searcher, question: str) -> Answer:
-    return QA(searcher).ask(question)
-
-
 def _edits(a: str, b: str) -> int:
     """Edit distance counting a swap of neighbours as one edit (optimal string alignment)."""
     prev2: list[int] = []

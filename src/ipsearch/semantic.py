@@ -177,11 +177,6 @@ class SectionVectors:
         self.starts = starts
         self.stamp = stamp
 
-    def rows(self, i: int) -> np.ndarray:
-        """All rows of section ``i`` (both views)."""
-        end = self.starts[2 * i + 2] if 2 * i + 2 < len(self.starts) else len(self.matrix)
-        return self.matrix[self.starts[2 * i] : end]
-
     def views(self, i: int) -> tuple[np.ndarray, list[int]]:
         end = self.starts[2 * i + 2] if 2 * i + 2 < len(self.starts) else len(self.matrix)
         rows = self.matrix[self.starts[2 * i] : end]
