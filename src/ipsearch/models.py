@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ipsearch.ingest.model import Block as DocBlock
+
 
 @dataclass
 class Block:
@@ -58,6 +60,13 @@ class Section:
     updated: date | None = None
     title_inferred: bool = False
     position: int = 0
+    # The document model (ingest/model.py) as stored, so show and QA never re-parse:
+    doc_title: str = ""  # the document's title
+    heading_path: list[str] = field(default_factory=list)  # top heading → this section
+    level: int = 0  # heading level; 0 for a document's lead section
+    blocks: list[DocBlock] = field(default_factory=list)  # rendered blocks with source lines
+    metadata: dict[str, str] = field(default_factory=dict)  # the document's metadata fields
+    format: str = ""  # the source file's format ("md", "html", "pdf", ...)
 
     @property
     def lines(self) -> tuple[int, int]:
@@ -78,6 +87,10 @@ class Hit:
     name: str | None = None
     kind: str = "section"
     snippet_lines: tuple[int, int] | None = None  # the paragraph the snippet quotes
+    title: str = ""  # the document's title
+    heading_path: list[str] = field(default_factory=list)
+    block_kind: str | None = None  # kind of the block the snippet quotes
+    page: int | None = None  # PDF: the page ``lines`` count within
 
 
 @dataclass
@@ -116,6 +129,10 @@ class Citation:
     quote: str  # verbatim text of the source within ``lines`` (whitespace normalised)
     name: str | None = None
     score: float = 0.0
+    title: str = ""  # the document's title
+    heading_path: list[str] = field(default_factory=list)
+    kind: str | None = None  # kind of the quoted block (paragraph, row, field, ...)
+    page: int | None = None  # PDF: the page ``lines`` count within
 
 
 @dataclass
