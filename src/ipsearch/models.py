@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from ipsearch.ingest.model import Block as DocBlock
+if TYPE_CHECKING:  # ingest imports this module; the annotation is only for readers and linters
+    from ipsearch.ingest.model import Block as DocBlock
 
 
 @dataclass
