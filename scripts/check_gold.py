@@ -1,0 +1,394 @@
+"""Check gold question sets against their corpora, as eval/README-gold.md describes.
+
+Usage: python3 scripts/check_gold.py [GOLD.jsonl ...] [--corpus DIR]
+
+With no file, every ``eval/*-qa.jsonl`` is checked against ``eval/corpora/<name>/`` and the seed set
+``eval/seed-qa-dev.jsonl`` gets the format checks its own form allows. For each item of the
+``source``/``evidence`` form:
+
+1. ``source`` matches exactly one corpus file (a substring of its path relative to the corpus root);
+2. ``evidence`` occurs in that file once both are normalised the same way (markup of the file's
+   format removed, entities decoded, whitespace collapsed: see ``normalise``);
+3. every entry of ``answers`` occurs, case-insensitively, in the normalised evidence;
+4. where ``section`` is given, the nearest heading above one occurrence of the evidence contains it;
+5. a negative's ``grep`` terms (optional key) match no corpus file, case-insensitively, as
+   ``grep -ril`` would.
+
+Exit status: 0 all items pass, 1 some item fails, 2 usage or input error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT / "eval"
+KINDS = ("keyword", "topic", "factoid", "paraphrase", "negative")
+KEYS = ("id", "question", "kind", "command", "source", "section", "answers", "evidence")
+SEED_KEYS = {"id", "question", "kind", "section", "answers", "command"}
+# Files in a corpus folder that describe it rather than belong to it.
+NOT_DOCUMENTS = re.compile(r"^(SOURCE\.md|LICEN[CS]E.*|COPYING.*|COPYRIGHT.*|copyright)$")
+
+# --- normalisation -------------------------------------------------------------------------
+
+_WS = re.compile(r"\s+")
+_BLOCK_TAGS = (
+    "address|article|aside|blockquote|br|caption|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|"
+    "header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|title|tr|ul"
+)
+_BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK_TAGS})\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def strip_tags(text: str) -> str:
+    """Block-level tags become a space (table cells stay apart), inline tags vanish."""
+    return _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", text))
+
+
+def collapse(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+_MD_LINE_RULES = [
+    (re.compile(r"^\s*\[[^\]]+\]:\s+\S+.*$"), ""),  # link definitions
+    (re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$"), ""),  # table separators
+    (re.compile(r"^\s*(?:>\s*)+"), ""),  # blockquote markers
+    (re.compile(r"^\s*#{1,6}\s+"), ""),  # heading markers
+    (re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+"), ""),  # list markers
+]
+_MD_INLINE_RULES = [
+    (re.compile(r"\\([!-/:-@\[-`{-~])"), r"\1"),  # backslash escapes
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # inline links
+    (re.compile(r"\[([^\]]*)\]\[[^\]]*\]"), r"\1"),  # reference links
+    (re.compile(r"\|"), " "),
+    (re.compile(r"`"), ""),
+    (re.compile(r"\*\*|__"), ""),
+    (re.compile(r"(?<!\w)[*_]|[*_](?!\w)"), ""),  # emphasis at word edges, not snake_case
+]
+
+_RST_ADORNMENT = re.compile(r"^([=\-~^\"'`*+#:.<>_])\1{2,}\s*$")
+_RST_LINE_RULES = [
+    (_RST_ADORNMENT, ""),
+    (re.compile(r"^\s*\+[-=+]+\+\s*$"), ""),  # grid table borders
+    (re.compile(r"^\s*=+(?:\s+=+)+\s*$"), ""),  # simple table borders
+    (re.compile(r"^\s*::\s*$"), ""),
+    (re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|#\.)\s+"), ""),  # list markers
+]
+_RST_INLINE_RULES = [
+    (re.compile(r"\\(.)"), r"\1"),
+    (re.compile(r":[\w:+.-]+:`[~!]?([^`<]*?)\s*<[^>`]*>`"), r"\1"),  # :ref:`title <label>`
+    (re.compile(r":[\w:+.-]+:`[~!]?([^`]*)`"), r"\1"),  # :func:`len`
+    (re.compile(r"`([^`<]*?)\s*<[^>`]*>`__?"), r"\1"),  # `text <url>`_
+    (re.compile(r"`([^`]+)`__?"), r"\1"),  # `name`_
+    (re.compile(r"``(.+?)``"), r"\1"),
+    (re.compile(r"`"), ""),
+    (re.compile(r"\|"), " "),
+    (re.compile(r"\*\*"), ""),
+    (re.compile(r"(?<!\w)\*(?=\S)|(?<=\S)\*(?!\w)"), ""),
+    (re.compile(r"(\S)::(?=\s|$)"), r"\1:"),
+]
+
+
+def _apply(text: str, line_rules, inline_rules) -> str:
+    lines = [_line(line, line_rules) for line in text.splitlines()]
+    out = " ".join(line for line in lines if line)
+    for rx, repl in inline_rules:
+        out = rx.sub(repl, out)
+    return out
+
+
+def _line(line: str, rules) -> str:
+    for rx, repl in rules:
+        line = rx.sub(repl, line)
+    return line.strip()
+
+
+def format_of(path: str) -> str:
+    name = path.lower()
+    if name.endswith((".html", ".htm")):
+        return "html"
+    if name.endswith((".md", ".markdown")):
+        return "md"
+    return "rst"  # .rst, .rst.txt and plain .txt: headings are underlined lines
+
+
+def normalise(text: str, fmt: str) -> str:
+    """The text a reader sees, for comparing: markup of `fmt` removed, whitespace collapsed."""
+    text = _COMMENT.sub(" ", text)
+    if fmt == "html":
+        return collapse(html.unescape(strip_tags(text)))
+    if fmt == "md":
+        text = _apply(strip_tags(text), _MD_LINE_RULES, _MD_INLINE_RULES)
+        return collapse(html.unescape(text))
+    return collapse(_apply(text, _RST_LINE_RULES, _RST_INLINE_RULES))
+
+
+# --- segmentation: (nearest heading above, normalised text) ---------------------------------
+
+
+@dataclass
+class Segment:
+    heading: str | None
+    text: str
+
+
+def _md_segments(text: str) -> list[Segment]:
+    text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
+    lines = text.splitlines()
+    segs: list[tuple[str | None, list[str]]] = [(None, [])]
+    start = 0
+    if lines and lines[0].strip() == "---":  # YAML front matter: its own segment, no heading
+        end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), 0)
+        segs[0][1].extend(lines[: end + 1])
+        segs.append((None, []))
+        start = end + 1
+    heading = re.compile(r"^\s{0,3}(?:>\s*)*#{1,6}\s+(.*?)\s*#*\s*$")
+    fence = None
+    for line in lines[start:]:
+        m = None if fence else heading.match(line)
+        f = re.match(r"^\s*(`{3,}|~{3,})", line)
+        if f and (fence is None or f.group(1)[0] == fence):
+            fence = None if fence else f.group(1)[0]
+        if m:
+            segs.append((normalise(m.group(1), "md"), []))
+        segs[-1][1].append(line)
+    return [Segment(h, normalise("\n".join(body), "md")) for h, body in segs]
+
+
+def _rst_segments(text: str) -> list[Segment]:
+    lines = text.splitlines()
+    titles: dict[int, str] = {}  # line index of the title text -> title
+    for i in range(len(lines) - 1):
+        title, under = lines[i], lines[i + 1]
+        if not title.strip() or _RST_ADORNMENT.match(title) or not _RST_ADORNMENT.match(under):
+            continue
+        over = i > 0 and lines[i - 1].rstrip() == under.rstrip()
+        if over or (not title[0].isspace() and len(under.rstrip()) >= len(title.rstrip())):
+            titles[i] = normalise(title, "rst")
+    segs: list[tuple[str | None, list[str]]] = [(None, [])]
+    for i, line in enumerate(lines):
+        if i in titles:
+            segs.append((titles[i], []))
+        segs[-1][1].append(line)
+    return [Segment(h, normalise("\n".join(body), "rst")) for h, body in segs]
+
+
+class _HtmlSegments(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.segs: list[tuple[str | None, list[str]]] = [(None, [])]
+        self.heading: list[str] | None = None
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.heading = []
+            self.segs.append((None, []))
+        if _BLOCK_TAG.match(f"<{tag}>"):
+            self.segs[-1][1].append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif re.fullmatch(r"h[1-6]", tag) and self.heading is not None:
+            self.segs[-1] = (collapse("".join(self.heading)), self.segs[-1][1])
+            self.heading = None
+        if _BLOCK_TAG.match(f"</{tag}>"):
+            self.segs[-1][1].append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        if self.heading is not None:
+            self.heading.append(data)
+        self.segs[-1][1].append(data)
+
+
+def segments(path: Path) -> list[Segment]:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    fmt = format_of(path.name)
+    if fmt == "md":
+        return _md_segments(text)
+    if fmt == "rst":
+        return _rst_segments(text)
+    parser = _HtmlSegments()
+    parser.feed(text)
+    parser.close()
+    return [Segment(h, collapse("".join(body))) for h, body in parser.segs]
+
+
+def headings_at(segs: list[Segment], needle: str) -> list[str | None] | None:
+    """The heading above each occurrence of `needle` in the joined text; None when absent."""
+    joined, starts, pos = [], [], 0
+    for seg in segs:
+        starts.append(pos)
+        joined.append(seg.text)
+        pos += len(seg.text) + 1
+    full = " ".join(joined)
+    found = [m.start() for m in re.finditer(re.escape(needle), full)]
+    if not found:
+        return None
+    out = []
+    for at in found:
+        idx = max(i for i, s in enumerate(starts) if s <= at)
+        out.append(segs[idx].heading)
+    return out
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    gold: Path
+    items: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def corpus_files(corpus: Path) -> list[str]:
+    return sorted(
+        p.relative_to(corpus).as_posix()
+        for p in corpus.rglob("*")
+        if p.is_file() and not NOT_DOCUMENTS.match(p.name)
+    )
+
+
+def check_schema(item: dict, seed: bool) -> list[str]:
+    errs = []
+    if seed:
+        if set(item) != SEED_KEYS:
+            errs.append(f"keys {sorted(item)} are not the seed set's {sorted(SEED_KEYS)}")
+    elif tuple(item)[: len(KEYS)] != KEYS or set(item) - set(KEYS) - {"grep"}:
+        errs.append(f"keys {list(item)} are not {list(KEYS)} (+ optional grep)")
+    kind = item.get("kind")
+    if kind not in KINDS:
+        errs.append(f"kind {kind!r} is not one of {KINDS}")
+    if (item.get("command") == "search") != (kind == "keyword"):
+        errs.append(f"command {item.get('command')!r} does not fit kind {kind!r}")
+    if not isinstance(item.get("answers"), list):
+        errs.append("answers is not a list")
+    elif kind in ("keyword", "negative") + (() if seed else ("topic",)) and item["answers"]:
+        errs.append(f"a {kind} item has answers")
+    if "grep" in item and (kind != "negative" or not isinstance(item["grep"], list)):
+        errs.append("grep must be a list on a negative item")
+    if kind == "negative" and not seed:
+        if any(item.get(k) is not None for k in ("source", "section", "evidence")):
+            errs.append("a negative has source, section or evidence")
+    elif not seed and not (item.get("source") and item.get("evidence")):
+        errs.append("an answerable item lacks source or evidence")
+    return errs
+
+
+def check_item(item: dict, corpus: Path, files: list[str], cache: dict) -> list[str]:
+    if item["kind"] == "negative":
+        return check_negative(item, corpus, files, cache)
+    matches = [f for f in files if item["source"] in f]
+    if len(matches) != 1:
+        return [f"source {item['source']!r} matches {len(matches)} files: {matches[:5]}"]
+    path = matches[0]
+    if path not in cache:
+        cache[path] = segments(corpus / path)
+    evidence = normalise(item["evidence"], format_of(path))
+    heads = headings_at(cache[path], evidence)
+    if heads is None:
+        return [f"evidence not found in {path}: {evidence[:80]!r}"]
+    errs = [
+        f"answer {a!r} not in the evidence"
+        for a in item["answers"]
+        if a.lower() not in evidence.lower() and a.lower() not in item["evidence"].lower()
+    ]
+    section = item["section"]
+    if section and not any(h and section.lower() in h.lower() for h in heads):
+        errs.append(f"section {section!r} not in the heading(s) above the evidence: {heads[:3]}")
+    return errs
+
+
+def check_negative(item: dict, corpus: Path, files: list[str], cache: dict) -> list[str]:
+    errs = []
+    for term in item.get("grep", []):
+        hits = [f for f in files if term.lower() in _raw(corpus / f, cache).lower()]
+        if hits:
+            errs.append(f"grep term {term!r} matches {len(hits)} files, e.g. {hits[:3]}")
+    return errs
+
+
+def _raw(path: Path, cache: dict) -> str:
+    key = ("raw", path)
+    if key not in cache:
+        cache[key] = path.read_text(encoding="utf-8", errors="replace")
+    return cache[key]
+
+
+def corpus_for(gold: Path) -> Path:
+    return gold.parent / "corpora" / gold.name.removesuffix("-qa.jsonl")
+
+
+def check_file(gold: Path, corpus: Path | None = None) -> Report:
+    report = Report(gold)
+    items = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line]
+    seed = bool(items) and "evidence" not in items[0]
+    corpus = corpus or corpus_for(gold)
+    files = [] if seed else corpus_files(corpus)
+    if not seed and not files:
+        report.errors.append(f"no corpus files under {corpus}")
+        return report
+    cache: dict = {}
+    seen: set[str] = set()
+    for item in items:
+        report.items += 1
+        kind = item.get("kind", "?")
+        report.kinds[kind] = report.kinds.get(kind, 0) + 1
+        errs = check_schema(item, seed)
+        if item.get("id") in seen:
+            errs.append("duplicate id")
+        seen.add(item.get("id"))
+        if not errs and not seed:
+            errs = check_item(item, corpus, files, cache)
+        report.errors.extend(f"{item.get('id')}: {e}" for e in errs)
+    return report
+
+
+def default_sets() -> list[Path]:
+    return sorted(EVAL.glob("*-qa.jsonl")) + sorted(EVAL.glob("seed-qa-*.jsonl"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("gold", nargs="*", type=Path, help="gold sets (default: all under eval/)")
+    ap.add_argument("--corpus", type=Path, help="corpus root (default: eval/corpora/<name>/)")
+    args = ap.parse_args(argv)
+    golds = args.gold or default_sets()
+    missing = [g for g in golds if not g.is_file()]
+    if missing or (args.corpus and not args.corpus.is_dir()):
+        print(f"error: no such file or folder: {missing or args.corpus}", file=sys.stderr)
+        return 2
+    status = 0
+    for gold in golds:
+        report = check_file(gold, args.corpus)
+        kinds = ", ".join(f"{n} {k}" for k, n in sorted(report.kinds.items()))
+        verdict = "ok" if report.ok else f"{len(report.errors)} problem(s)"
+        print(f"{gold.name}: {report.items} items ({kinds}): {verdict}")
+        for err in report.errors:
+            print(f"  {err}")
+        status |= not report.ok
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
