@@ -182,36 +182,72 @@ def _rst_segments(text: str) -> list[Segment]:
     return [Segment(h, normalise("\n".join(body), "rst")) for h, body in segs]
 
 
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+_VOID |= {"wbr"}
+
+
 class _HtmlSegments(HTMLParser):
+    """Text by heading scope. A heading rules the element that holds it (climbing out of
+    wrappers that hold nothing but the heading) until that element closes or a heading at the
+    same or an outer level follows, so text after a boxed note falls under its section again."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.segs: list[tuple[str | None, list[str]]] = [(None, [])]
+        self.stack: list[list] = []  # [heading, scope depth, content seen since it]
+        self.depth = 0
         self.heading: list[str] | None = None
         self.skip = 0
+
+    def _switch(self) -> None:
+        self.segs.append((self.stack[-1][0] if self.stack else None, []))
 
     def handle_starttag(self, tag: str, attrs) -> None:
         if tag in ("script", "style"):
             self.skip += 1
-        elif re.fullmatch(r"h[1-6]", tag):
+        if _BLOCK_TAG.match(f"<{tag}>"):
+            self.segs[-1][1].append(" ")
+        if tag in _VOID:
+            return
+        self.depth += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            while self.stack and self.stack[-1][1] >= self.depth - 1:
+                self.stack.pop()
             self.heading = []
             self.segs.append((None, []))
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
         if _BLOCK_TAG.match(f"<{tag}>"):
             self.segs[-1][1].append(" ")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
         if tag in ("script", "style"):
             self.skip = max(0, self.skip - 1)
-        elif re.fullmatch(r"h[1-6]", tag) and self.heading is not None:
-            self.segs[-1] = (collapse("".join(self.heading)), self.segs[-1][1])
-            self.heading = None
         if _BLOCK_TAG.match(f"</{tag}>"):
             self.segs[-1][1].append(" ")
+        if re.fullmatch(r"h[1-6]", tag) and self.heading is not None:
+            title = collapse("".join(self.heading))
+            self.segs[-1] = (title, self.segs[-1][1])
+            self.stack.append([title, self.depth - 1, False])
+            self.heading = None
+        elif self.stack and self.stack[-1][1] == self.depth:
+            if self.stack[-1][2]:
+                self.stack.pop()
+                self._switch()
+            else:
+                self.stack[-1][1] -= 1
+        self.depth -= 1
 
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
         if self.heading is not None:
             self.heading.append(data)
+        if data.strip():
+            for entry in self.stack:
+                entry[2] = True
         self.segs[-1][1].append(data)
 
 
@@ -320,18 +356,21 @@ def check_item(item: dict, corpus: Path, files: list[str], cache: dict) -> list[
 
 
 def check_negative(item: dict, corpus: Path, files: list[str], cache: dict) -> list[str]:
+    """Each term is looked for in the raw file (as grep -ri would) and in its normalised text
+    (so that a phrase split by markup, e.g. `<code>x</code> (integer)`, is found too)."""
     errs = []
     for term in item.get("grep", []):
-        hits = [f for f in files if term.lower() in _raw(corpus / f, cache).lower()]
+        hits = [f for f in files if term.lower() in _texts(corpus / f, cache)]
         if hits:
             errs.append(f"grep term {term!r} matches {len(hits)} files, e.g. {hits[:3]}")
     return errs
 
 
-def _raw(path: Path, cache: dict) -> str:
-    key = ("raw", path)
+def _texts(path: Path, cache: dict) -> str:
+    key = ("texts", path)
     if key not in cache:
-        cache[key] = path.read_text(encoding="utf-8", errors="replace")
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        cache[key] = (raw + "\n" + normalise(raw, format_of(path.name))).lower()
     return cache[key]
 
 
