@@ -182,8 +182,20 @@ def _rst_segments(text: str) -> list[Segment]:
     return [Segment(h, normalise("\n".join(body), "rst")) for h, body in segs]
 
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
-_VOID |= {"wbr"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
 
 
 class _HtmlSegments(HTMLParser):
