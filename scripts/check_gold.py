@@ -34,7 +34,7 @@ KINDS = ("keyword", "topic", "factoid", "paraphrase", "negative")
 KEYS = ("id", "question", "kind", "command", "source", "section", "answers", "evidence")
 SEED_KEYS = {"id", "question", "kind", "section", "answers", "command"}
 # Files in a corpus folder that describe it rather than belong to it.
-NOT_DOCUMENTS = re.compile(r"^(SOURCE\.md|LICEN[CS]E.*|COPYING.*|COPYRIGHT.*|copyright)$")
+NOT_DOCUMENTS = re.compile(r"^(SOURCE\.md|LICEN[CS]E.*|COPYING.*|COPYRIGHT.*|copyright|GPL-.*)$")
 
 # --- normalisation -------------------------------------------------------------------------
 
@@ -98,6 +98,16 @@ _RST_INLINE_RULES = [
 ]
 
 
+# Plain text and AsciiDoc (.txt): reST's rules plus anchors, list continuations and `== Title`.
+_ONE_LINE_TITLE = re.compile(r"^(={1,5})\s+(\S.*?)(?:\s+=+)?\s*$")
+_TEXT_LINE_RULES = [
+    (re.compile(r"^\[\[[^\]]*\]\]\s*$"), ""),
+    (re.compile(r"^\+\s*$"), ""),
+    (re.compile(r"^={1,5}\s+(\S.*?)(?:\s+=+)?\s*$"), r"\1"),
+    *_RST_LINE_RULES,
+]
+
+
 def _apply(text: str, line_rules, inline_rules) -> str:
     lines = [_line(line, line_rules) for line in text.splitlines()]
     out = " ".join(line for line in lines if line)
@@ -118,7 +128,9 @@ def format_of(path: str) -> str:
         return "html"
     if name.endswith((".md", ".markdown")):
         return "md"
-    return "rst"  # .rst, .rst.txt and plain .txt: headings are underlined lines
+    if name.endswith((".rst", ".rst.txt")):
+        return "rst"
+    return "text"  # plain text and AsciiDoc: underlined or `== ` titles, delimited blocks
 
 
 def normalise(text: str, fmt: str) -> str:
@@ -129,6 +141,8 @@ def normalise(text: str, fmt: str) -> str:
     if fmt == "md":
         text = _apply(strip_tags(text), _MD_LINE_RULES, _MD_INLINE_RULES)
         return collapse(html.unescape(text))
+    if fmt == "text":
+        return collapse(_apply(text, _TEXT_LINE_RULES, _RST_INLINE_RULES))
     return collapse(_apply(text, _RST_LINE_RULES, _RST_INLINE_RULES))
 
 
@@ -174,12 +188,7 @@ def _rst_segments(text: str) -> list[Segment]:
         over = i > 0 and lines[i - 1].rstrip() == under.rstrip()
         if over or (not title[0].isspace() and len(under.rstrip()) >= len(title.rstrip())):
             titles[i] = normalise(title, "rst")
-    segs: list[tuple[str | None, list[str]]] = [(None, [])]
-    for i, line in enumerate(lines):
-        if i in titles:
-            segs.append((titles[i], []))
-        segs[-1][1].append(line)
-    return [Segment(h, normalise("\n".join(body), "rst")) for h, body in segs]
+    return _line_segments(lines, titles, "rst")
 
 
 _VOID = {
@@ -196,6 +205,52 @@ _VOID = {
     "source",
     "wbr",
 }
+
+
+def _text_titles(lines: list[str]) -> dict[int, str]:
+    """AsciiDoc-style titles: a line underlined by one repeated character of about its length
+    (within 2), or `== Title`; nothing inside a delimited block (`----` listings and the like)
+    counts, so the last code line before a closing `----` is not a title."""
+    titles: dict[int, str] = {}
+    block = None
+    for i, line in enumerate(lines):
+        here = line.rstrip()
+        if block:
+            block = None if here == block else block
+            continue
+        if _RST_ADORNMENT.match(here) and len(here) >= 4:
+            if i - 1 not in titles:
+                block = here  # not an underline: it opens a delimited block
+            continue
+        nxt = lines[i + 1].rstrip() if i + 1 < len(lines) else ""
+        one_line = _ONE_LINE_TITLE.match(here)
+        if one_line:
+            titles[i] = normalise(one_line.group(2), "text")
+        elif _underlined(here, nxt):
+            titles[i] = normalise(here, "text")
+    return titles
+
+
+def _underlined(line: str, nxt: str) -> bool:
+    """A title line: unindented, not a sentence (no closing punctuation), underlined by a line of
+    one repeated character within 2 of its length."""
+    return bool(
+        line
+        and not line[0].isspace()
+        and line[-1] not in ".,:;"
+        and not _RST_ADORNMENT.match(line)
+        and _RST_ADORNMENT.match(nxt)
+        and abs(len(nxt) - len(line)) <= 2
+    )
+
+
+def _line_segments(lines: list[str], titles: dict[int, str], fmt: str) -> list[Segment]:
+    segs: list[tuple[str | None, list[str]]] = [(None, [])]
+    for i, line in enumerate(lines):
+        if i in titles:
+            segs.append((titles[i], []))
+        segs[-1][1].append(line)
+    return [Segment(h, normalise("\n".join(body), fmt)) for h, body in segs]
 
 
 class _HtmlSegments(HTMLParser):
@@ -270,6 +325,8 @@ def segments(path: Path) -> list[Segment]:
         return _md_segments(text)
     if fmt == "rst":
         return _rst_segments(text)
+    if fmt == "text":
+        return _line_segments(text.splitlines(), _text_titles(text.splitlines()), "text")
     parser = _HtmlSegments()
     parser.feed(text)
     parser.close()
