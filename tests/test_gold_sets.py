@@ -33,7 +33,7 @@ def _report(gold: Path):
 
 def test_every_docs_set_has_its_corpus() -> None:
     sets = [g for g in GOLD_SETS if g.name.endswith("-qa.jsonl")]
-    assert len(sets) >= 4
+    assert len(sets) >= 5
     for gold in sets:
         corpus = check_gold.corpus_for(gold)
         assert (corpus / "SOURCE.md").is_file(), corpus
@@ -99,6 +99,28 @@ Both :meth:`list.sort` and :func:`sorted` have a *key* parameter, see `docs <htt
 +-------+------+
 """
 
+ADOC = """git-stash(1)
+============
+
+NAME
+----
+git-stash - Stash the changes away
+
+EXAMPLES
+--------
+
+Pulling into a dirty tree::
++
+----------------------------------------------------------------
+$ git stash push
+----------------------------------------------------------------
+
+[[faq]]
+== Short Format
+
+?           ?    untracked
+"""
+
 
 def _item(**kw) -> dict:
     base = dict.fromkeys(check_gold.KEYS)
@@ -114,6 +136,7 @@ def mini(tmp_path: Path) -> Path:
     (corpus / "load-test.md").write_text(MD, encoding="utf-8")
     (corpus / "vacuum.html").write_text(HTML, encoding="utf-8")
     (corpus / "sorting.rst.txt").write_text(RST, encoding="utf-8")
+    (corpus / "git-stash.txt").write_text(ADOC, encoding="utf-8")
     (corpus / "SOURCE.md").write_text("kafka is not a document\n", encoding="utf-8")
     return corpus
 
@@ -138,6 +161,9 @@ def test_good_items_pass(tmp_path: Path, mini: Path) -> None:
         _item(source="sorting", answers=["Andrew Dalke"], evidence=":Author: Andrew Dalke"),
         _item(source="sorting", section="key", evidence="Both list.sort and sorted have a key"),
         _item(source="sorting", section="key", answers=["any"], evidence="| ``?`` | any  |"),
+        _item(source="git-stash", answers=["away"], evidence="git-stash - Stash the changes away"),
+        _item(source="git-stash", section="examples", evidence="$ git stash push"),
+        _item(source="git-stash", section="short", answers=["untracked"], evidence="? ? untracked"),
         _item(kind="negative", grep=["kubernetes"]),
     ]
     assert _check(tmp_path, mini, items) == []
@@ -146,13 +172,17 @@ def test_good_items_pass(tmp_path: Path, mini: Path) -> None:
 @pytest.mark.parametrize(
     ("item", "message"),
     [
-        (_item(source=".", evidence="x"), "matches 3 files"),
+        (_item(source=".", evidence="x"), "matches 4 files"),
         (_item(source="load-test", evidence="Intro text is not here."), "evidence not found"),
         (_item(source="load-test", answers=["k7"], evidence="Intro text."), "answer 'k7'"),
         (_item(source="vacuum", section="note", evidence="After the note."), "section 'note'"),
         (_item(source="sorting", section="sorting", evidence="key parameter"), "section"),
         (_item(kind="negative", grep=["BOXED"]), "grep term 'BOXED' matches 1 files"),
         (_item(kind="negative", grep=["32 tb"]), "grep term"),
+        (
+            _item(source="git-stash", section="push", evidence="Pulling into a dirty tree"),
+            "section",
+        ),
         (_item(kind="topic", source="vacuum", answers=["x"], evidence="Boxed."), "has answers"),
         (_item(kind="keyword", source="vacuum", evidence="Boxed."), "does not fit kind"),
         ({**_item(source="vacuum", evidence="Boxed."), "extra": 1}, "keys"),
