@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from ipsearch.corpus import display_path
 from ipsearch.models import Answer, Citation, Section, TopicMatch, TopicResult
 from ipsearch.search import (
+    block_kind,
     Searcher,
     analyze,
     doc_frequencies,
@@ -364,6 +365,9 @@ class QA:
             quote=" ".join(text.split()),
             name=x.name,
             score=round(score, 3),
+            title=x.doc_title,
+            heading_path=list(x.heading_path),
+            kind=block_kind(x, (first, last)),
         )
 
     def _ranked_sentences(self, sections: list[Section], weights: dict[str, float]) -> list[_Sent]:
