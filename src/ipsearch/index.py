@@ -26,7 +26,6 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 
 from whoosh.analysis import Filter

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from ipsearch.corpus import display_path
 from ipsearch.models import Answer, Citation, Section, TopicMatch, TopicResult
 from ipsearch.search import (
-    block_kind,
     Searcher,
     analyze,
+    block_kind,
     doc_frequencies,
     respell,
     same_stem,

@@ -193,6 +193,32 @@ def show_human(s: Section, source: str, st: Style) -> None:
         st.echo(f"{st.line(str(p.first).rjust(width))}: {p.text}")
 
 
+def outline_json(sections: list[Section], source: str) -> dict:
+    return {
+        "source": source,
+        "title": sections[0].doc_title if sections else "",
+        "sections": [
+            {
+                "id": s.id,
+                "heading_path": list(s.heading_path),
+                "level": s.level,
+                "lines": [s.first_line, s.last_line],
+                "kind": s.kind,
+            }
+            for s in sections
+        ],
+    }
+
+
+def outline_human(sections: list[Section], source: str, st: Style) -> None:
+    """A document's heading tree, each heading with its line range."""
+    st.echo(f"{st.path(source)}  {sections[0].doc_title if sections else ''}")
+    for s in sections:
+        indent = "  " * max(s.level - 1, 0)
+        lines = f"{s.first_line}-{s.last_line}"
+        st.echo(f"  {indent}{s.title}  {st.line(lines)}")
+
+
 def ingest_human(r: IngestReport, st: Style, index_dir: str) -> None:
     verb = "rebuilt" if r.rebuilt else "updated"
     st.echo(

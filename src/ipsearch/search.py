@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from ipsearch.corpus import display_path
 from ipsearch.errors import QueryError
-from ipsearch.ingest import index_form
 from ipsearch.index import DAMAGE_ERRORS, IndexStore, damaged, section_from_fields
+from ipsearch.ingest import index_form
 from ipsearch.models import Hit, SearchResult, Section
 
 if TYPE_CHECKING:
@@ -189,6 +189,14 @@ def snippet_for(
     best.sort(key=lambda x: -x[2])
     text = " … ".join(x[3] for x in best)
     return text, (min(x[4] for x in best), max(x[5] for x in best))
+
+
+def matches_source(rel: str, shown: str, pattern: str) -> bool:
+    """Whether a file matches a ``--source`` glob, by its corpus path or the path shown."""
+    from fnmatch import fnmatchcase
+
+    pat = pattern if any(c in pattern for c in "*?[") else f"*{pattern}*"
+    return fnmatchcase(rel, pat) or fnmatchcase(shown, pat)
 
 
 def block_kind(s: Section, lines: tuple[int, int]) -> str | None:
@@ -506,6 +514,33 @@ class Searcher:
             heading_path=list(s.heading_path),
             block_kind=block_kind(s, lines),
         )
+
+    def locate(self, key: str) -> tuple[list[Section], int | None] | None:
+        """``PATH`` or ``PATH:LINE`` naming an indexed file: (its sections in order, the line);
+        None when ``key`` names no indexed file."""
+        import os
+
+        path, line = key, None
+        head, sep, tail = key.rpartition(":")
+        if sep and tail.isdigit():
+            path, line = head, int(tail)
+        rels = {path.replace(os.sep, "/")}
+        with contextlib.suppress(OSError, ValueError):
+            rels.add(os.path.relpath(Path(path).resolve(), self.store.corpus).replace(os.sep, "/"))
+        sections = [s for s in self.store.sections() if s.source in rels]
+        if not sections:
+            return None
+        return sorted(sections, key=lambda s: s.position), line
+
+    def at_line(self, sections: list[Section], line: int) -> Section:
+        """The section of a file that holds ``line`` (else the last one starting before it)."""
+        from ipsearch.errors import NotFound
+
+        inside = [s for s in sections if s.first_line <= line <= s.last_line]
+        before = [s for s in sections if s.first_line <= line]
+        if inside or before:
+            return (inside or before)[-1]
+        raise NotFound(f"line {line} is before the first section of {sections[0].source}")
 
     def section(self, key: str) -> Section:
         """A section by id, title, slug or unique prefix of either."""

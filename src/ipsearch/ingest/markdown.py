@@ -42,9 +42,8 @@ def _inline(children, out: list[str]) -> None:
             out.append(" ")
         elif t.type == "image":
             _inline(t.children or [], out)
-        elif t.type == "html_inline":
-            if _BREAK_TAG.fullmatch(t.content.strip()):
-                out.append(" ")
+        elif t.type == "html_inline" and _BREAK_TAG.fullmatch(t.content.strip()):
+            out.append(" ")
         # link_open/close, em/strong/s open/close: their marks vanish, their text stays
 
 

@@ -75,18 +75,12 @@ def blocks_of(lines: list[str]) -> tuple[list[Block], set[int]]:
             marked.add(id(b))
             continue
         text = _join(run)
-        if len(run) == 1 and not run[0][:1].isspace() and _NUMBERED.match(text):
-            if looks_like_heading(text) and len(text.split()) <= 8:
-                b = Block(
-                    "heading",
-                    text,
-                    first,
-                    last,
-                    level=len([n for n in text.split()[0].split(".") if n]),
-                )
-                blocks.append(b)
-                marked.add(id(b))
-                continue
+        if _numbered_heading(run, text):
+            level = len([n for n in text.split()[0].split(".") if n])
+            b = Block("heading", text, first, last, level=level)
+            blocks.append(b)
+            marked.add(id(b))
+            continue
         if len(run) == 1 and (lab := label_of(text)) and lab[1]:
             blocks.append(Block("field", lab[1], first, last, key=lab[0], raw=text))
         elif len(run) == 1 and looks_like_heading(text):
@@ -94,6 +88,13 @@ def blocks_of(lines: list[str]) -> tuple[list[Block], set[int]]:
         else:
             blocks.append(Block(_kind(run), text, first, last))
     return blocks, marked
+
+
+def _numbered_heading(run: list[str], text: str) -> bool:
+    """``2.1 Scope``: one short unindented line that opens with a section number."""
+    if len(run) != 1 or run[0][:1].isspace() or not _NUMBERED.match(text):
+        return False
+    return looks_like_heading(text) and len(text.split()) <= 8
 
 
 def _kind(run: list[str]) -> str:
