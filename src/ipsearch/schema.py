@@ -9,7 +9,7 @@ file path (``manage-secrets``, ``ch03-02-data-types``). Field weights live in on
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import fields
 from datetime import datetime
 
 from ipsearch.ingest import index_form
@@ -17,6 +17,7 @@ from ipsearch.ingest.model import Block
 from ipsearch.models import Section
 
 _BLOCK_FIELDS = [f.name for f in fields(Block)]
+_OPTIONAL = [k for k in _BLOCK_FIELDS if k not in ("kind", "text", "first", "last")]
 
 
 def make_schema():
@@ -51,7 +52,13 @@ def make_schema():
 
 
 def block_row(b: Block) -> dict:
-    return {k: v for k, v in asdict(b).items() if v not in (None, 0) or k in ("first", "last")}
+    """A block as stored: fields left at their defaults are left out."""
+    row = {"kind": b.kind, "text": b.text, "first": b.first, "last": b.last}
+    for k in _OPTIONAL:
+        v = getattr(b, k)
+        if v is not None and v != 0:
+            row[k] = v
+    return row
 
 
 def to_doc(s: Section) -> dict:
