@@ -74,7 +74,8 @@ def test_page_without_main_drops_furniture_by_element_and_role_only(tmp_path):
         "<header>Banner</header><div role='navigation'>Links</div>"
         "<a class='govuk-skip-link' href='#m'>Skip to main content</a>"
         "<section id='social-care'><p>Social care text.</p></section>"
-        "<div class='shareholder-report'>Shareholder text.</div><footer>Foot</footer></body></html>",
+        "<div class='shareholder-report'>Shareholder text.</div>"
+        "<footer>Foot</footer></body></html>",
     )
     text = " ".join(b.text for b in doc.blocks())
     assert doc.title == "Care"
