@@ -38,7 +38,7 @@ def make_schema():
         name=TEXT(analyzer=stem, stored=True),
         aliases=TEXT(analyzer=stem),
         chair=TEXT(analyzer=stem, stored=True),
-        body=TEXT(analyzer=stem, stored=True),
+        body=TEXT(analyzer=stem),  # not stored: the blocks in `data` are the stored text
         doc=TEXT(analyzer=stem),
         path=TEXT(analyzer=stem),
         words=TEXT(analyzer=plain),
