@@ -59,7 +59,9 @@ def test_file_path_words_are_searchable(env, main_run):
 
 
 def test_nfkc_forms_are_found_by_the_plain_word(env, main_run):
-    (env["corpus"] / "f.txt").write_text("Budget\n\nThe ﬁnance team checks apprentice\u00adships.\n")
+    (env["corpus"] / "f.txt").write_text(
+        "Budget\n\nThe ﬁnance team checks apprentice\u00adships.\n"
+    )
     code, out, _ = main_run("search", "finance apprenticeships", "--json")
     hit = json.loads(out)["hits"][0]
     assert code == 0 and hit["source"] == "corpus/f.txt"
