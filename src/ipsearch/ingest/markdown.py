@@ -143,7 +143,9 @@ class _Walker:
         first = (t.map[0] if t.map else 0) + 2  # the line after the opening ---
         lines = t.content.split("\n")
         try:
-            data = yaml.safe_load(t.content)
+            # safe_load's rules, in libyaml's C when present (about 10x faster)
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            data = yaml.load(t.content, Loader=loader)  # noqa: S506 - a safe loader
         except yaml.YAMLError as e:
             where = getattr(e, "problem_mark", None)
             at = f" at line {first + where.line}" if where else ""
