@@ -58,3 +58,26 @@ def test_markdown_blocks_cite_lines_holding_their_words(blocks, eol, blank):
 @given(st.lists(txt_block(), min_size=1, max_size=8), EOL, st.sampled_from(["", "  "]))
 def test_text_blocks_cite_lines_holding_their_words(blocks, eol, blank):
     check("txt", blocks, eol, blank)
+
+
+def html_block():
+    return st.one_of(
+        st.lists(LINE, min_size=1, max_size=3).map(lambda xs: "<p>" + "\n".join(xs) + "</p>"),
+        st.tuples(st.integers(1, 6), LINE).map(lambda t: f"<h{t[0]}>{t[1]}</h{t[0]}>"),
+        st.lists(LINE, min_size=1, max_size=3).map(
+            lambda xs: "<ul>\n" + "\n".join(f"<li>{x}</li>" for x in xs) + "\n</ul>"
+        ),
+        st.tuples(LINE, LINE).map(lambda t: f"<!-- {t[0]}\n-->\n<p\nclass='x'>{t[1]}</p>"),
+        st.tuples(LINE, LINE).map(lambda t: f"<div><b>{t[0]}\n</b><i>{t[1]}</i></div>"),
+        st.lists(st.tuples(WORD, WORD), min_size=1, max_size=3).map(
+            lambda rows: "<table>\n<tr><th>H1</th><th>H2</th></tr>\n"
+            + "\n".join(f"<tr><td>{a}</td>\n<td>{b}</td></tr>" for a, b in rows)
+            + "\n</table>"
+        ),
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(html_block(), min_size=1, max_size=8), EOL, st.sampled_from(["", "  "]))
+def test_html_blocks_cite_lines_holding_their_words(blocks, eol, blank):
+    check("html", blocks, eol, blank)
