@@ -70,9 +70,11 @@ def html_block():
         st.tuples(LINE, LINE).map(lambda t: f"<!-- {t[0]}\n-->\n<p\nclass='x'>{t[1]}</p>"),
         st.tuples(LINE, LINE).map(lambda t: f"<div><b>{t[0]}\n</b><i>{t[1]}</i></div>"),
         st.lists(st.tuples(WORD, WORD), min_size=1, max_size=3).map(
-            lambda rows: "<table>\n<tr><th>H1</th><th>H2</th></tr>\n"
-            + "\n".join(f"<tr><td>{a}</td>\n<td>{b}</td></tr>" for a, b in rows)
-            + "\n</table>"
+            lambda rows: (
+                "<table>\n<tr><th>H1</th><th>H2</th></tr>\n"
+                + "\n".join(f"<tr><td>{a}</td>\n<td>{b}</td></tr>" for a, b in rows)
+                + "\n</table>"
+            )
         ),
     )
 
