@@ -63,8 +63,9 @@ def _html_text(html: str) -> str:
 
 
 class _Walker:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, lines: list[str]) -> None:
         self.source = source
+        self.lines = lines
         self.blocks: list[Block] = []
         self.metadata: dict[str, str] = {}
         self.warnings: list[str] = []
@@ -97,7 +98,8 @@ class _Walker:
                 span = t.map
                 if kind == "fence" and span and span[1] - span[0] >= 2:
                     # The fences themselves hold no text: cite the lines between them.
-                    closed = t.markup and span[1] - span[0] >= 2
+                    # An unclosed fence runs to the end of the file: its last line is code.
+                    closed = self.lines[span[1] - 1].strip().startswith(t.markup)
                     span = [span[0] + 1, span[1] - 1 if closed else span[1]]
                 self.add("code", t.content.rstrip("\n"), span)
             elif kind == "html_block":
@@ -193,7 +195,7 @@ def _scalar(value) -> str | None:
 
 
 def parse(text: str, source: str) -> Document:
-    walker = _Walker(source)
+    walker = _Walker(source, text.split("\n"))
     walker.walk(_parser().parse(text))
     blocks = walker.blocks
     title, title_from = walker.metadata.get("title"), "front matter"
