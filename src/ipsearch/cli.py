@@ -400,3 +400,67 @@ def _one_line(msg: str, limit: int = 300) -> str:
     """First line, shortened: messages quote the query, which may be 10,000 characters."""
     line = msg.splitlines()[0] if msg else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+# -- verify, mcp, watch (issue 14) ---------------------------------------------------------
+
+
+@cli.command()
+@click.argument("quote", nargs=-1)
+@click.option(
+    "-f",
+    "--file",
+    "draft",
+    metavar="DRAFT",
+    help='Check every quotation in DRAFT (“…”, "…", > block quotes); - reads stdin.',
+)
+@common()
+def verify(app: App, quote: tuple[str, ...], draft: str | None) -> int:
+    """Check that QUOTE (or each quotation of a draft) is what the corpus says.
+
+    Prints exact, normalised (case, quote marks, dashes or Unicode forms differ), near (the
+    closest passage and the words that differ; changed figures are named) or not found, with
+    the source, section and lines. Exit 0 when every quote is exact or normalised, 1 when any
+    is near or not found, 2 on usage or input errors.
+    """
+    from ipsearch import render
+    from ipsearch.errors import UsageError
+    from ipsearch.verification import Quotation, QuoteChecker, extract
+
+    quotes = [Quotation(" ".join(quote), 0)] if quote else []
+    if draft is not None:
+        found = extract(_read_draft(draft))
+        if not found:
+            raise UsageError(f'no quotations in {draft} (looked for “…”, "…" and > block quotes)')
+        quotes += found
+    if not quotes:
+        raise UsageError("give a QUOTE or --file DRAFT")
+    if any(not q.text.strip() for q in quotes):
+        raise UsageError("empty quote")
+    with open_searcher(app.fresh_store(), no_semantic=True) as s:
+        checker = QuoteChecker(s)
+        checks = [checker.run(q.text, q.line or None) for q in quotes]
+    if app.as_json:
+        render.emit_json(render.verify_json(checks))
+    else:
+        render.verify_human(checks, app.style)
+    return ExitStatus.FOUND if all(c.ok for c in checks) else ExitStatus.NOT_FOUND
+
+
+def _read_draft(name: str) -> str:
+    """A draft's text, decoded as corpus files are (BOMs, invalid UTF-8 replaced)."""
+    from ipsearch.errors import UsageError
+    from ipsearch.ingest import Skip, decode
+
+    try:
+        if name == "-":
+            stdin = sys.stdin
+            data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+        else:
+            data = Path(name).read_bytes()
+    except OSError as e:
+        raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
+    try:
+        return decode(data, name)[0]
+    except Skip as e:
+        raise UsageError(f"cannot read {name}: {e}") from e

@@ -483,6 +483,16 @@ class Searcher:
             snippet_lines=lines,
         )
 
+    def sections_by_id(self, ids: list[str]) -> list[Section]:
+        """The stored sections with these ids, in the order given; unknown ids are left out."""
+        out = []
+        with _query_errors(self.store.root):
+            for sid in ids:
+                fields = self.searcher.document(id=sid)
+                if fields is not None:
+                    out.append(section_from_fields(fields))
+        return out
+
     def section(self, key: str) -> Section:
         """A section by id, title, slug or unique prefix of either."""
         from ipsearch.errors import NotFound
