@@ -464,3 +464,18 @@ def _read_draft(name: str) -> str:
         return decode(data, name)[0]
     except Skip as e:
         raise UsageError(f"cannot read {name}: {e}") from e
+
+
+@cli.command("mcp")
+@common(json_option=False)
+def mcp_(app: App) -> int:
+    """Serve search, ask, which, show and verify_quote to AI assistants (MCP over stdio).
+
+    Needs the MCP SDK: pip install 'ipsearch[mcp]'. The corpus and index are chosen as for
+    every command (--corpus, --index or the environment).
+    """
+    from ipsearch.mcp_server import build_server
+
+    server = build_server(app.store)
+    server.run("stdio")
+    return ExitStatus.FOUND
