@@ -479,3 +479,31 @@ def mcp_(app: App) -> int:
     server = build_server(app.store)
     server.run("stdio")
     return ExitStatus.FOUND
+
+
+@cli.command()
+@common()
+def watch(app: App) -> int:
+    """Keep the index up to date as corpus files are saved, added, renamed or removed.
+
+    Prints one line per update (JSON Lines with --json). Other ipsearch processes keep
+    searching while it runs. Ctrl-C stops it (exit 0); the index is always whole.
+    """
+    from ipsearch import render
+    from ipsearch.index import stderr_notify
+    from ipsearch.watch import Watcher
+
+    store = app.fresh_store()
+
+    def ready() -> None:
+        stderr_notify(f"watching {store.corpus} (index {store.root}); Ctrl-C stops")
+
+    import contextlib
+
+    # The store only swaps in whole generations: an interrupted update leaves nothing to undo.
+    with contextlib.suppress(KeyboardInterrupt):
+        Watcher(store, stderr_notify).run(
+            lambda u: render.watch_line(u, app.style, app.as_json), ready=ready
+        )
+    stderr_notify("stopped watching")
+    return ExitStatus.FOUND

@@ -430,3 +430,41 @@ def verify_human(checks: list, st: Style) -> None:
 
 def _said(text: str) -> str:
     return f"“{text}”" if text else "(nothing)"
+
+
+# -- watch ---------------------------------------------------------------------------------
+
+
+def watch_json(u) -> dict:
+    """One ``WatchUpdate`` (ipsearch.watch) as one JSON object."""
+    r = u.report
+    return {
+        "time": u.at.isoformat(timespec="seconds"),
+        "paths": u.paths,
+        "added": r.added if r else 0,
+        "updated": r.updated if r else 0,
+        "removed": r.removed if r else 0,
+        "sections": r.sections if r else None,
+        "skipped": [{"path": p, "reason": why} for p, why in u.skipped],
+        "error": u.error,
+    }
+
+
+def watch_line(u, st: Style, as_json: bool) -> None:
+    """One line per update on stdout (JSON Lines with --json); skipped files on stderr."""
+    if as_json:
+        click.echo(json.dumps(watch_json(u), ensure_ascii=False))
+        return
+    when = st.dim(u.at.strftime("%H:%M:%S"))
+    names = ", ".join(u.paths[:3]) + (f" (+{len(u.paths) - 3} more)" if len(u.paths) > 3 else "")
+    if u.error:
+        st.echo(f"{when} not updated yet: {u.error}", err=True)
+        return
+    r = u.report
+    if r and r.changed:
+        st.echo(
+            f"{when} index updated: {r.added} added, {r.updated} updated, {r.removed} removed "
+            f"({r.sections} sections): {st.path(names)}"
+        )
+    for path, why in u.skipped:
+        st.echo(f"{when} skipped {st.path(path)}: {why}", err=True)
