@@ -483,6 +483,11 @@ class Searcher:
             snippet_lines=lines,
         )
 
+    def word_rarity(self, text: str) -> list[tuple[str, int]]:
+        """(word as written, how many sections' text has it) for each indexed word of ``text``."""
+        reader = self.searcher.reader()
+        return [(text[a:b], reader.doc_frequency("body", t)) for t, a, b in term_spans(self, text)]
+
     def sections_by_id(self, ids: list[str]) -> list[Section]:
         """The stored sections with these ids, in the order given; unknown ids are left out."""
         out = []

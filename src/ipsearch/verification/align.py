@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+_NON_SPACE = re.compile(r"\S+")
 _STYLE = str.maketrans(
     {
         **dict.fromkeys("‘’‚‛′", "'"),
@@ -54,18 +55,19 @@ def fold(text: str, normalised: bool) -> tuple[str, list[int]]:
     """``text`` in comparable form, and for each folded character the index it came from."""
     out: list[str] = []
     origin: list[int] = []
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-                origin.append(i)
+    for m in _NON_SPACE.finditer(text):
+        if out:
+            out.append(" ")
+            origin.append(m.start() - 1)
+        word, start = m.group(), m.start()
+        if word.isascii():  # most words: folding is lower-casing, one character for one
+            out.append(word.lower() if normalised else word)
+            origin.extend(range(start, m.end()))
             continue
-        for c in fold_char(ch, normalised):
-            out.append(c)
-            origin.append(i)
-    if out and out[-1] == " ":
-        out.pop()
-        origin.pop()
+        for i, ch in enumerate(word, start):
+            folded = fold_char(ch, normalised)
+            out.append(folded)
+            origin.extend([i] * len(folded))
     return "".join(out), origin
 
 

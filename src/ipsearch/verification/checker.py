@@ -32,6 +32,11 @@ STATUSES = ("exact", "normalised", "near", "not found")
 # aligned in full for a near match (the others are screened by rapidfuzz alone).
 CANDIDATES = 10
 ALIGNED = 3
+# The query for candidates: the quote's rarest indexed words, at least QUERY_MIN, then more
+# while their postings stay within POSTINGS (a bound on the work per quote, whatever the index
+# size), at most QUERY_MAX.
+QUERY_MIN, QUERY_MAX = 3, 8
+POSTINGS = 5000
 # Similarity (rapidfuzz ratio, 0-100) from which the best aligned passage counts as "near".
 NEAR_MIN = 75.0
 _ELISION = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\s*")
@@ -97,10 +102,29 @@ class QuoteChecker:
         return self._verdict(text, "near", best[1], best[0], draft_line)
 
     def _candidates(self, text: str) -> list[_Candidate]:
-        words = re.findall(r"\w+", text.lower())
+        """The best-ranked sections for the quote's rarest words.
+
+        The rarest words tell the quoted passage from the rest and have the shortest postings;
+        the common ones add cost, not precision. Words the index never saw (a changed figure,
+        an invented name) are left out, so they cannot hide the passage a quote alters.
+        """
+        rarity = sorted(
+            ((w.lower(), df) for w, df in self.searcher.word_rarity(text) if df > 0),
+            key=lambda x: x[1],
+        )
+        words: list[str] = []
+        cost = 0
+        for word, df in rarity:
+            if word in words:
+                continue
+            if len(words) >= QUERY_MAX or (len(words) >= QUERY_MIN and cost + df > POSTINGS):
+                break
+            words.append(word)
+            cost += df
         if not words:
             return []
-        ranked = self.searcher.rank(" ".join(words), limit=self.candidates, fusion="never")
+        query = " ".join(words)
+        ranked = self.searcher.rank(query, limit=self.candidates, fusion="never")
         return [_candidate(s) for s in self.searcher.sections_by_id([sid for sid, _ in ranked])]
 
     def _verbatim(self, text: str, found: list[_Candidate]):
