@@ -92,14 +92,25 @@ class QuoteChecker:
         found = self._candidates(text)
         for status, span, cand in self._verbatim(text, found):
             return self._verdict(text, status, cand, span, draft_line)
+        best = self._closest(text, found)
+        if best is None or best[0].score < NEAR_MIN:
+            return QuoteCheck(text, "not found", draft_line=draft_line)
+        return self._verdict(text, "near", best[1], best[0], draft_line)
+
+    def similarity(self, quote: str) -> float:
+        """How close (0-100) the closest passage comes to ``quote``: what NEAR_MIN is fitted on."""
+        text = _unquote(" ".join(quote.split()))
+        found = self._candidates(text)
+        best = self._closest(text, found)
+        return best[0].score if best else 0.0
+
+    def _closest(self, text: str, found: list[_Candidate]) -> tuple[Span, _Candidate] | None:
         best: tuple[Span, _Candidate] | None = None
         for cand in self._screen(text, found)[:ALIGNED]:
             span = align(text, cand.text)
             if span and (best is None or span.score > best[0].score):
                 best = (span, cand)
-        if best is None or best[0].score < NEAR_MIN:
-            return QuoteCheck(text, "not found", draft_line=draft_line)
-        return self._verdict(text, "near", best[1], best[0], draft_line)
+        return best
 
     def _candidates(self, text: str) -> list[_Candidate]:
         """The best-ranked sections for the quote's rarest words.
