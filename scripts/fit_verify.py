@@ -91,14 +91,15 @@ def balanced_accuracy(rows, t: float) -> float:
     return (tpr + tnr) / 2
 
 
-def fit(rows) -> float:
-    """The middle of the widest best interval of thresholds (ties broken by margin)."""
+def fit(rows) -> tuple[float, float, float]:
+    """The middle of the best range of thresholds, and the range: the largest margin on both
+    sides (thresholds are tried at every observed similarity)."""
     cuts = sorted({round(r[0], 1) for r in rows} | {100.1})
     accs = [(balanced_accuracy(rows, t), t) for t in cuts]
     best = max(a for a, _ in accs)
     tops = [t for a, t in accs if a == best]
     lo = max((r[0] for r in rows if r[0] < tops[0]), default=0.0)
-    return round((lo + tops[0]) / 2, 1)
+    return round((lo + tops[-1]) / 2, 1), lo, tops[-1]
 
 
 def by_kind(rows, t: float) -> str:
@@ -132,12 +133,13 @@ def main() -> None:
         for c in args.fit:
             others = [x for o in args.fit if o != c for x in pools[o]]
             fit_rows += scores(opened[c][0], pools[c], others, args.per_corpus, rng)
-        t = fit(fit_rows)
+        t, lo, hi = fit(fit_rows)
         fitted = [x for o in args.fit for x in pools[o]]
         store, pool = opened[args.test]
         test_rows = scores(store, pool, fitted, args.per_corpus, rng)
     print(f"fit on {', '.join(c.name for c in args.fit)}: {len(fit_rows)} quotes")
-    print(f"fitted NEAR_MIN = {t} (balanced accuracy {balanced_accuracy(fit_rows, t):.3f})")
+    acc = balanced_accuracy(fit_rows, t)
+    print(f"fitted NEAR_MIN = {t}: best from {lo:.1f} to {hi:.1f} (balanced accuracy {acc:.3f})")
     print(f"  {by_kind(fit_rows, t)}")
     for name, thr in (("fitted", t), ("in the code", NEAR_MIN)):
         acc = balanced_accuracy(test_rows, thr)
