@@ -148,3 +148,13 @@ def test_command_prints_one_line_per_update_and_ctrl_c_exits_0(env):
         rest.append(err.get())
     assert rest[-1] == "ipsearch: stopped watching\n"
     assert not any("Traceback" in x for x in rest)
+
+
+def test_a_busy_index_is_retried_not_fatal(watching, env):
+    store, updates = watching
+    with store.lock():  # another writer, e.g. `ipsearch ingest`, holds the index
+        (env["corpus"] / "queued.txt").write_text("The pelican survey was queued.\n")
+        u = updates.get(timeout=WAIT)
+        assert u.report is None and "busy" in u.error and u.paths == ["queued.txt"]
+    wait_for(updates, added=1)
+    assert sources(store, "pelican") == ["queued.txt"]

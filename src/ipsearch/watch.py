@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ipsearch.errors import IndexLocked
+from ipsearch.errors import IndexCorrupt, IndexError_
 from ipsearch.index import IndexStore
 from ipsearch.models import IngestReport
 
@@ -113,7 +113,9 @@ class Watcher:
         rels = sorted({self._rel(p) for p in pending})
         try:
             report = self.store.update(only=sorted(pending), notify=self.notify, wait=LOCK_WAIT)
-        except IndexLocked as e:
+        except IndexCorrupt:
+            raise  # no retry mends it: the message says to rebuild
+        except IndexError_ as e:  # busy (another writer) or not writable now: retried
             if fresh:
                 on_update(WatchUpdate(datetime.now(), rels, error=f"{e}; will retry"))
             return pending
