@@ -425,11 +425,11 @@ def verify(app: App, quote: tuple[str, ...], draft: str | None) -> int:
     """
     from ipsearch import render
     from ipsearch.errors import UsageError
-    from ipsearch.verification import Quotation, QuoteChecker, extract
+    from ipsearch.verification import Quotation, QuoteChecker, extract, read_draft
 
     quotes = [Quotation(" ".join(quote), 0)] if quote else []
     if draft is not None:
-        found = extract(_read_draft(draft))
+        found = extract(read_draft(draft))
         if not found:
             raise UsageError(f'no quotations in {draft} (looked for “…”, "…" and > block quotes)')
         quotes += found
@@ -445,25 +445,6 @@ def verify(app: App, quote: tuple[str, ...], draft: str | None) -> int:
     else:
         render.verify_human(checks, app.style)
     return ExitStatus.FOUND if all(c.ok for c in checks) else ExitStatus.NOT_FOUND
-
-
-def _read_draft(name: str) -> str:
-    """A draft's text, decoded as corpus files are (BOMs, invalid UTF-8 replaced)."""
-    from ipsearch.errors import UsageError
-    from ipsearch.ingest import Skip, decode
-
-    try:
-        if name == "-":
-            stdin = sys.stdin
-            data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
-        else:
-            data = Path(name).read_bytes()
-    except OSError as e:
-        raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
-    try:
-        return decode(data, name)[0]
-    except Skip as e:
-        raise UsageError(f"cannot read {name}: {e}") from e
 
 
 @cli.command("mcp")

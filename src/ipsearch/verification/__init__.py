@@ -2,6 +2,14 @@
 
 from ipsearch.verification.align import Difference
 from ipsearch.verification.checker import STATUSES, QuoteCheck, QuoteChecker
-from ipsearch.verification.draft import Quotation, extract
+from ipsearch.verification.draft import Quotation, extract, read_draft
 
-__all__ = ["STATUSES", "Difference", "QuoteCheck", "QuoteChecker", "Quotation", "extract"]
+__all__ = [
+    "STATUSES",
+    "Difference",
+    "QuoteCheck",
+    "QuoteChecker",
+    "Quotation",
+    "extract",
+    "read_draft",
+]

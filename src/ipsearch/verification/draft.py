@@ -8,9 +8,12 @@ quotations need at least ``MIN_WORDS`` words; a block quote is always a quotatio
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-from ipsearch.ingest import split_lines
+from ipsearch.errors import UsageError
+from ipsearch.ingest import Skip, decode, split_lines
 
 MIN_WORDS = 4
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
@@ -87,3 +90,20 @@ def extract(draft: str) -> list[Quotation]:
         if len(quote.split()) >= MIN_WORDS:
             found.append(Quotation(quote, text.count("\n", 0, m.start()) + 1))
     return sorted(found, key=lambda q: q.line)
+
+
+def read_draft(name: str) -> str:
+    """A draft's text (``-``: standard input), decoded as corpus files are (BOMs honoured,
+    invalid UTF-8 replaced); UsageError when it cannot be read."""
+    try:
+        if name == "-":
+            stdin = sys.stdin
+            data = stdin.buffer.read() if hasattr(stdin, "buffer") else stdin.read().encode()
+        else:
+            data = Path(name).read_bytes()
+    except OSError as e:
+        raise UsageError(f"cannot read {name}: {e.strerror or e}") from e
+    try:
+        return decode(data, name)[0]
+    except Skip as e:
+        raise UsageError(f"cannot read {name}: {e}") from e
