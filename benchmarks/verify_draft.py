@@ -1,7 +1,7 @@
 """How long `ipsearch verify --file` takes on a 20-quote draft against a large index.
 
 Usage:
-    python benchmarks/verify_draft.py [CORPUS.jsonl] [--copies N] [--quotes 20]
+    python benchmarks/verify_draft.py [CORPUS.jsonl] [--copies N] [--quotes 20] [--keep DIR]
 
 With a BEIR-style ``corpus.jsonl`` (e.g. SciFact; never committed here) its records are written
 ``--copies`` times (10 copies of SciFact: 51,830 sections); without one, the bundled seed page
@@ -92,6 +92,7 @@ def main() -> None:
     ap.add_argument("corpus", nargs="?", type=Path, help="a BEIR corpus.jsonl (default: seed)")
     ap.add_argument("--copies", type=int, default=None)
     ap.add_argument("--quotes", type=int, default=20)
+    ap.add_argument("--keep", type=Path, help="build in (and reuse) this folder, kept after")
     args = ap.parse_args()
     copies = args.copies or (10 if args.corpus else 5000)
     os.environ["IPSEARCH_SEMANTIC"] = "0"  # verify ranks by keywords; vectors are not needed
@@ -100,12 +101,13 @@ def main() -> None:
     from ipsearch.search import Searcher
     from ipsearch.verification import QuoteChecker, extract
 
-    work = Path(tempfile.mkdtemp(prefix="ipsearch-verify-"))
+    work = args.keep or Path(tempfile.mkdtemp(prefix="ipsearch-verify-"))
     try:
-        make_corpus(args.corpus, copies, work / "corpus")
+        if not (work / "corpus").exists():
+            make_corpus(args.corpus, copies, work / "corpus")
         store = IndexStore(work / "index", (work / "corpus").resolve())
         t = time.perf_counter()
-        report = store.update(rebuild=True)
+        report = store.update()
         build = time.perf_counter() - t
         draft_text, expected = make_draft(sentences(store), args.quotes, random.Random(14))
         draft = work / "draft.md"
@@ -127,7 +129,7 @@ def main() -> None:
         wall = time.perf_counter() - t
         assert proc.returncode in (0, 1), proc.stderr
         agree = sum(a == b for a, b in zip(expected, got, strict=True))
-        print(f"{report.sections} sections in {copies} files (index built in {build:.0f} s)")
+        print(f"{report.sections} sections in {copies} files (index update {build:.0f} s)")
         print(f"{len(quotes)} quotes: checker {times[0]:.2f} s cold, {times[1]:.2f} s warm")
         print(f"`ipsearch verify --file` in a new process: {wall:.2f} s")
         print(f"statuses as drawn: {agree}/{len(quotes)}")
@@ -135,7 +137,8 @@ def main() -> None:
             if e != g:
                 print(f"  drawn {e}, got {g}: {q.text[:90]}")
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
