@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -124,14 +125,18 @@ def main() -> None:
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
         cmd = [sys.executable, "-m", "ipsearch", "verify", "--file", str(draft), "--json"]
         cmd += ["--corpus", str(work / "corpus"), "--index", str(work / "index")]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         assert proc.returncode in (0, 1), proc.stderr
         agree = sum(a == b for a, b in zip(expected, got, strict=True))
         print(f"{report.sections} sections in {copies} files (index update {build:.0f} s)")
         print(f"{len(quotes)} quotes: checker {times[0]:.2f} s cold, {times[1]:.2f} s warm")
-        print(f"`ipsearch verify --file` in a new process: {wall:.2f} s")
+        print(f"`ipsearch verify --file` in a new process: {wall:.2f} s wall, {cpu:.2f} s CPU")
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"statuses as drawn: {agree}/{len(quotes)}")
         for e, g, q in zip(expected, got, quotes, strict=True):
             if e != g:
