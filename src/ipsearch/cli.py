@@ -359,6 +359,9 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every failure into a message and an exit code."""
     args = list(argv) if argv is not None else sys.argv[1:]
     try:
+        from ipsearch.config import check_env
+
+        check_env()
         # make_context + invoke rather than cli.main: click's main turns a broken pipe into a
         # bare exit 1 ("nothing found") before our handlers below could see it.
         with cli.make_context("ipsearch", args) as ctx:
@@ -373,7 +376,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except click.ClickException as e:
         msg = e.format_message().replace("\n", " ")
-        click.echo(f"ipsearch: error: {msg}", err=True)
+        click.echo(_one_line(f"ipsearch: error: {msg}", limit=2000), err=True)
         sys.exit(ExitStatus.ERROR)
     except IpsearchError as e:
         click.echo(
@@ -398,5 +401,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _one_line(msg: str, limit: int = 300) -> str:
     """First line, shortened: messages quote the query, which may be 10,000 characters."""
-    line = msg.splitlines()[0] if msg else ""
+    from ipsearch.safe_text import clean
+
+    line = clean(msg.splitlines()[0]) if msg else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"

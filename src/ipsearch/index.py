@@ -2,9 +2,12 @@
 
 Layout of the index directory::
 
-    CURRENT        name of the live generation, replaced atomically
-    gen-XXXX/      a Whoosh index plus manifest.json (what was indexed, with content hashes)
-    .lock          held while a process writes
+    ipsearch-index.json  marks the folder as ipsearch's and records the generations it made
+    CURRENT              name of the live generation, replaced atomically
+    gen-XXXX/            a Whoosh index plus manifest.json (what was indexed, content hashes)
+    .lock                held while a process writes
+
+Only recorded generations are ever removed (``indexdir``), so nothing else in the folder is.
 
 Every write makes a new generation and swaps ``CURRENT`` only once the index and its manifest
 are complete, so a failed or killed run leaves the previous index working and readers always
@@ -31,6 +34,7 @@ from pathlib import Path
 
 from whoosh.analysis import Filter
 
+from ipsearch import indexdir
 from ipsearch.corpus import CorpusFile, file_hash, is_inside, scan
 from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
 from ipsearch.models import IngestReport, Paragraph, Section
@@ -330,12 +334,14 @@ class IndexStore:
     def lock(self, notify: Notify = _quiet, wait: float | None = None) -> Iterator[None]:
         """Exclusive write lock; waits up to ``wait`` seconds for another writer."""
         if wait is None:
-            wait = float(os.environ.get("IPSEARCH_LOCK_TIMEOUT", "60"))
+            from ipsearch.config import lock_timeout
+
+            wait = lock_timeout()
+        indexdir.claim(self.root, self.corpus)
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+            fd = indexdir.open_lock(self.root)
         except OSError as e:
-            raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
+            raise indexdir.fail(self.root, e) from e
         try:
             deadline = time.monotonic() + wait
             told = False
@@ -527,7 +533,10 @@ class IndexStore:
         return report
 
     def _new_generation(self) -> Path:
-        return self.root / f"gen-{time.time_ns():x}-{os.getpid()}"
+        try:
+            return indexdir.new_generation(self.root)
+        except OSError as e:
+            raise indexdir.fail(self.root, e) from e
 
     @contextlib.contextmanager
     def _building(self, gen: Path) -> Iterator[None]:
@@ -535,10 +544,10 @@ class IndexStore:
         try:
             yield
         except OSError as e:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
+            indexdir.remove_generation(gen)
+            raise indexdir.fail(self.root, e) from e
         except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
+            indexdir.remove_generation(gen)
             raise
 
     def _rebuild(self, notify, progress, old) -> IngestReport:
@@ -598,15 +607,13 @@ class IndexStore:
             "built_ns": getattr(self, "_started_ns", 0),
             "files": files,
         }
-        _atomic_write(gen / "manifest.json", json.dumps(data, indent=1, sort_keys=True))
+        indexdir.atomic_write(gen / "manifest.json", json.dumps(data, indent=1, sort_keys=True))
 
     def _swap(self, gen: Path) -> None:
         previous = self.current()
-        _atomic_write(self.root / "CURRENT", gen.name + "\n")
+        indexdir.atomic_write(self.root / indexdir.CURRENT, gen.name + "\n")
         # Keep the generation just replaced (a reader may still be using it); drop older ones.
-        for old in self.root.glob("gen-*"):
-            if old not in (gen, previous):
-                shutil.rmtree(old, ignore_errors=True)
+        indexdir.prune(self.root, {gen.name, previous.name if previous else gen.name})
 
     # -- freshness ------------------------------------------------------------------------
     def stale(self) -> bool:
@@ -637,20 +644,6 @@ class IndexStore:
             except OSError:
                 return True
         return False
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _link_tree(src: Path, dst: Path) -> None:
@@ -711,4 +704,6 @@ def _try_update(store: IndexStore, notify: Notify) -> IngestReport | None:
 
 
 def stderr_notify(msg: str) -> None:
-    print(f"ipsearch: {msg}", file=sys.stderr)
+    from ipsearch.safe_text import clean
+
+    print(f"ipsearch: {clean(msg)}", file=sys.stderr)

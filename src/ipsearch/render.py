@@ -22,6 +22,7 @@ from ipsearch.models import (
     Section,
     TopicResult,
 )
+from ipsearch.safe_text import clean_all, json_safe
 from ipsearch.search import MARK_END, MARK_START, plain
 
 
@@ -76,7 +77,7 @@ def want_color(choice: str) -> bool:
 
 
 def emit_json(data: dict) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def section_heading(st: Style, title: str, name: str | None, chair: str | None) -> str:
@@ -114,6 +115,7 @@ def search_json(r: SearchResult) -> dict:
 
 
 def search_human(r: SearchResult, st: Style) -> None:
+    r = clean_all(r, keep=MARK_START + MARK_END)
     if r.corrected:
         st.echo(
             st.dim(f"Showing results for: {r.corrected} (searched instead of: {r.query})"), err=True
@@ -160,6 +162,7 @@ def show_json(s: Section, source: str) -> dict:
 
 
 def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
+    rows = clean_all(rows)
     for s, source in rows:
         lines = f"{s.first_line}-{s.last_line}"
         extra = " (title inferred)" if s.title_inferred else ""
@@ -170,6 +173,7 @@ def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
 
 
 def show_human(s: Section, source: str, st: Style) -> None:
+    s, source = clean_all((s, source))
     st.echo(
         f"{st.path(source)}:{st.line(f'{s.first_line}-{s.last_line}')}  "
         f"{section_heading(st, s.title, s.name, s.chair)}"
@@ -182,6 +186,7 @@ def show_human(s: Section, source: str, st: Style) -> None:
 
 
 def ingest_human(r: IngestReport, st: Style, index_dir: str) -> None:
+    r, index_dir = clean_all((r, index_dir))
     verb = "rebuilt" if r.rebuilt else "updated"
     st.echo(
         f"{verb} index {index_dir}: {r.added} added, {r.updated} updated, "
@@ -239,6 +244,7 @@ def _where(c: Citation) -> str:
 
 
 def answer_human(a: Answer, st: Style) -> None:
+    a = clean_all(a)
     if a.corrected:
         st.echo(st.dim(f"(read as: {a.corrected})"), err=True)
     if a.abstained:
@@ -267,6 +273,7 @@ def _quote_human(c: Citation, st: Style, n: int | None) -> None:
 
 def answer_markdown(a: Answer) -> str:
     """The answer with footnote citations, ready to paste into a report."""
+    a = clean_all(a)
     if a.abstained:
         lines = [f"**Q:** {a.question}", "", "No answer in the corpus."]
         if a.closest:
@@ -301,6 +308,7 @@ def topics_json(r: TopicResult) -> dict:
 
 
 def topics_human(r: TopicResult, st: Style) -> None:
+    r = clean_all(r)
     if r.corrected:
         st.echo(st.dim(f"(read as: {r.corrected})"), err=True)
     if not r.sections:
@@ -335,6 +343,7 @@ def eval_json(r: EvalReport, missed: list[tuple[EvalOutcome, str]]) -> dict:
 def eval_human(
     r: EvalReport, missed: list[tuple[EvalOutcome, str]], st: Style, verbose: bool
 ) -> None:
+    missed = clean_all(missed)
     rows = [
         ("items", str(len(r.outcomes))),
         ("section@1", _pct(r.section_at_1)),

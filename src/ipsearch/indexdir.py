@@ -1,0 +1,187 @@
+"""The index directory as a place on disk: what ipsearch owns in it and how it writes there.
+
+An index directory is ipsearch's only when it holds the marker file ``ipsearch-index.json``,
+which also records every generation ipsearch created. Only recorded generations are ever
+removed, so a folder the user keeps there (or a corpus given as ``--index`` by mistake) is
+never deleted. Files are written through ``O_EXCL`` temporary files and ``O_NOFOLLOW`` opens,
+so a symbolic link planted in the directory cannot redirect a write elsewhere.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from ipsearch.errors import IndexError_, UsageError
+
+MARKER = "ipsearch-index.json"
+CURRENT = "CURRENT"
+LOCK = ".lock"
+MARKER_VERSION = 1
+
+
+def fail(root: Path, e: OSError) -> IndexError_:
+    return IndexError_(f"cannot write index {root}: {e.strerror or e}")
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` whole: readers see the old or the new text, never a mix.
+
+    The temporary file is created with ``O_EXCL`` under a random name, so a link planted at a
+    predictable name cannot make this write land in another file.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def open_lock(root: Path) -> int:
+    """The lock file's descriptor; a link in its place is refused rather than followed."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    try:
+        return os.open(root / LOCK, flags, 0o644)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise IndexError_(
+                f"index {root}: {LOCK} is a symbolic link; remove it (ipsearch never makes one)"
+            ) from e
+        raise
+
+
+def read_marker(root: Path) -> dict | None:
+    """The marker's content, or None when ``root`` is not (yet) an ipsearch index."""
+    try:
+        data = json.loads((root / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "generations" in data else None
+
+
+def _legacy_generations(root: Path) -> list[str] | None:
+    """Generations of an index written before the marker existed, or None if it is not one.
+
+    Recognised by ``CURRENT`` naming a generation with ipsearch's manifest; of the other
+    ``gen-*`` folders only those holding a manifest or Whoosh table of contents are adopted.
+    """
+    try:
+        name = (root / CURRENT).read_text().strip()
+    except OSError:
+        return None
+    if not name.startswith("gen-") or not (root / name / "manifest.json").is_file():
+        return None
+    gens = [name]
+    for p in sorted(root.glob("gen-*")):
+        ours = (p / "manifest.json").exists() or any(p.glob("*.toc"))
+        if p.name != name and not p.is_symlink() and p.is_dir() and ours:
+            gens.append(p.name)
+    return gens
+
+
+def claim(root: Path, corpus: Path) -> None:
+    """Make sure ``root`` may hold the index of ``corpus``, creating and marking it if new.
+
+    Refused (a usage error, exit 2): the corpus itself, a folder that holds the corpus, and an
+    existing folder with anything in it that is not an ipsearch index.
+    """
+    real = Path(os.path.realpath(root))
+    if real == corpus:
+        raise UsageError(f"the index folder {root} is the corpus itself; choose another --index")
+    if corpus.is_relative_to(real):
+        raise UsageError(f"the index folder {root} contains the corpus; choose another --index")
+    if read_marker(root) is not None:
+        return
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        gens = _legacy_generations(root)
+        if gens is None:
+            leftover = [p.name for p in root.iterdir() if p.name != LOCK]
+            if leftover:
+                raise UsageError(
+                    f"{root} is not an ipsearch index (no {MARKER}) and is not empty; "
+                    "choose a new or empty folder for --index"
+                )
+            gens = []
+        _create_marker(root, {"ipsearch_index": MARKER_VERSION, "generations": gens})
+    except OSError as e:
+        raise fail(root, e) from e
+
+
+def _create_marker(root: Path, data: dict) -> None:
+    """Written once, atomically, and never over a marker another process made meanwhile."""
+    fd, tmp = tempfile.mkstemp(dir=root, prefix=MARKER + ".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, root / MARKER)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def new_generation(root: Path) -> Path:
+    """A name for a new generation, recorded as ipsearch's before the folder exists, so a run
+    killed half-way leaves a folder the next run knows it may remove. Call under the lock."""
+    gen = root / f"gen-{time.time_ns():x}-{os.getpid()}"
+    marker = read_marker(root) or {"ipsearch_index": MARKER_VERSION, "generations": []}
+    marker["generations"] = [*marker["generations"], gen.name]
+    atomic_write(root / MARKER, json.dumps(marker))
+    return gen
+
+
+def remove_generation(gen: Path) -> None:
+    """Remove a generation folder ipsearch made (never through a link)."""
+    if gen.is_symlink():
+        return
+    shutil.rmtree(gen, ignore_errors=True)
+
+
+def prune(root: Path, keep: set[str]) -> None:
+    """Remove recorded generations other than ``keep``; forget those that are gone. Under the
+    lock. Nothing unrecorded is touched, whatever its name."""
+    marker = read_marker(root)
+    if marker is None:
+        return
+    kept = []
+    for name in marker["generations"]:
+        gen = root / name
+        if name not in keep and "/" not in name and name.startswith("gen-"):
+            remove_generation(gen)
+        if name in keep or gen.exists() or gen.is_symlink():
+            kept.append(name)
+    if kept != marker["generations"]:
+        marker["generations"] = kept
+        with contextlib.suppress(OSError):  # a stale record only costs a later retry
+            atomic_write(root / MARKER, json.dumps(marker))
+
+
+def live_manifest(root: Path) -> dict:
+    """The manifest of the live generation, or {} when there is none (or it is unreadable)."""
+    try:
+        name = (root / CURRENT).read_text().strip()
+        data = json.loads((root / name / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def indexed_corpus(root: Path) -> str | None:
+    """The absolute corpus path the index in ``root`` was built from, if it is one."""
+    corpus = live_manifest(root).get("corpus")
+    return corpus if isinstance(corpus, str) else None
