@@ -35,7 +35,7 @@ from pathlib import Path
 from whoosh.analysis import Filter
 
 from ipsearch import indexdir
-from ipsearch.corpus import CorpusFile, file_hash, is_inside, scan
+from ipsearch.corpus import CorpusFile, Rules, confined, file_hash, is_inside, keeps_sections, scan
 from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
 from ipsearch.models import IngestReport, Paragraph, Section
 
@@ -270,6 +270,14 @@ class IndexStore:
     def __init__(self, root: Path, corpus: Path) -> None:
         self.root = root
         self.corpus = corpus
+        self._rules: Rules | None = None  # set for one update; else the manifest's
+
+    def rules(self, manifest: dict | None = None) -> Rules:
+        """What the walk leaves out: the --include/--exclude globs stored with the index."""
+        if self._rules is not None:
+            return self._rules
+        stored = (self.manifest() if manifest is None else manifest).get("rules") or {}
+        return Rules(tuple(stored.get("include", ())), tuple(stored.get("exclude", ())), self.root)
 
     # -- reading --------------------------------------------------------------------------
     def current(self) -> Path | None:
@@ -370,24 +378,44 @@ class IndexStore:
         notify: Notify = _quiet,
         progress: Callable | None = None,
         wait: float | None = None,
+        include: tuple[str, ...] | None = None,
+        exclude: tuple[str, ...] | None = None,
     ) -> IngestReport:
-        """Bring the index in line with the corpus; returns what changed."""
-        with self.lock(notify, wait):
+        """Bring the index in line with the corpus; returns what changed.
+
+        ``include``/``exclude`` globs replace the stored ones when given (empty strings
+        clear them) and are kept with the index, so later runs and freshness checks use them.
+        """
+        started = time.perf_counter()
+        with self.lock(notify, wait), confined(self.corpus):
             old = self.manifest()
-            if old and (
-                old.get("schema") != SCHEMA_VERSION or old.get("corpus") != str(self.corpus)
-            ):
-                rebuild = True
-            if self.current() is None:
-                rebuild = True
-            if rebuild:
-                return self._rebuild(notify, progress, old)
-            return self._incremental(old, only, notify, progress)
+            # Another corpus's index being replaced: its rules are not this corpus's.
+            stored = self.rules(old if old.get("corpus") == str(self.corpus) else {})
+            self._rules = Rules(
+                stored.include if include is None else tuple(p for p in include if p),
+                stored.exclude if exclude is None else tuple(p for p in exclude if p),
+                self.root,
+            )
+            try:
+                report = self._update(old, rebuild, only, notify, progress)
+            finally:
+                self._rules = None
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _update(self, old: dict, rebuild: bool, only, notify: Notify, progress) -> IngestReport:
+        if old and (old.get("schema") != SCHEMA_VERSION or old.get("corpus") != str(self.corpus)):
+            rebuild = True
+        if self.current() is None:
+            rebuild = True
+        if rebuild:
+            return self._rebuild(notify, progress, old)
+        return self._incremental(old, only, notify, progress)
 
     def _plan(self, manifest: dict, only: list[Path] | None):
         # Taken before the scan: a file changed after this instant is racy for the next run.
         self._started_ns = time.time_ns()
-        files, skipped = scan(self.corpus, only)
+        files, skipped = scan(self.corpus, only, self.rules())
         known = manifest.get("files", {})
         built_ns = manifest.get("built_ns", 0)
         todo: list[tuple[CorpusFile, str, str]] = []  # (file, hash, "added"|"updated")
@@ -424,10 +452,11 @@ class IndexStore:
                     unchanged[r] = known[r]
         else:
             removed = [r for r in known if r not in scope]
-        # A file skipped this time (unreadable, vanished) keeps its old sections.
-        skipped_rels = {r for r, _ in skipped}
+        # A file skipped this time (unreadable, vanished, in an unreadable folder) keeps its old
+        # sections; one left out by a rule (hidden, ignored, excluded) does not.
+        held = _held(skipped)
         for r in list(removed):
-            if r in skipped_rels:
+            if held(r):
                 removed.remove(r)
                 unchanged[r] = known[r]
         return todo, unchanged, removed, skipped
@@ -499,7 +528,11 @@ class IndexStore:
         if not todo and not removed:
             built_ns = old.get("built_ns", 0)
             # Also re-saved when files were racy: the new start time lets them settle.
-            if unchanged != old.get("files") or any(_racy(e, built_ns) for e in unchanged.values()):
+            if (
+                unchanged != old.get("files")
+                or any(_racy(e, built_ns) for e in unchanged.values())
+                or self._rules_dict() != old.get("rules", {})
+            ):
                 try:
                     self._save_manifest(self.current(), unchanged)
                 except OSError as e:
@@ -606,8 +639,13 @@ class IndexStore:
             "corpus": str(self.corpus),
             "built_ns": getattr(self, "_started_ns", 0),
             "files": files,
+            "rules": self._rules_dict(),
         }
         indexdir.atomic_write(gen / "manifest.json", json.dumps(data, indent=1, sort_keys=True))
+
+    def _rules_dict(self) -> dict:
+        rules = self.rules()
+        return {"include": list(rules.include), "exclude": list(rules.exclude)}
 
     def _swap(self, gen: Path) -> None:
         previous = self.current()
@@ -625,9 +663,10 @@ class IndexStore:
             or manifest.get("corpus") != str(self.corpus)
         ):
             return True
-        files, _ = scan(self.corpus)
+        files, skipped = scan(self.corpus, None, self.rules(manifest))
         known = manifest.get("files", {})
-        if {f.rel for f in files} != set(known):
+        held = _held(skipped)
+        if {f.rel for f in files} != {r for r in known if not held(r)}:
             return True
         built_ns = manifest.get("built_ns", 0)
         for f in files:
@@ -639,11 +678,19 @@ class IndexStore:
             # Racy: only the content can tell. Hashing is limited to files changed just
             # before the last build, and the next update lets them settle.
             try:
-                if file_hash(f.path) != entry.get("hash"):
-                    return True
+                with confined(self.corpus):
+                    if file_hash(f.path) != entry.get("hash"):
+                        return True
             except OSError:
                 return True
         return False
+
+
+def _held(skipped: list[tuple[str, str]]) -> Callable[[str], bool]:
+    """Whether a path was skipped this time for a passing reason (itself or a folder above)."""
+    prefixes = tuple(r + "/" for r, why in skipped if keeps_sections(why))
+    exact = {r for r, why in skipped if keeps_sections(why)}
+    return lambda rel: rel in exact or rel.startswith(prefixes)
 
 
 def _link_tree(src: Path, dst: Path) -> None:
