@@ -239,6 +239,8 @@ def _walk(start: Path, root: Path, keep: _Filter, files: list, skipped: list) ->
                 skipped.append((base + d, why))
         dirnames.sort()
         for name in sorted(filenames):
+            if name == IGNORE_FILE:
+                continue  # a rules file, not a document left out
             why = keep.reason(base + name, False)
             if why:
                 skipped.append((base + name, why))

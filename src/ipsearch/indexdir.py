@@ -16,6 +16,8 @@ import os
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from ipsearch.errors import IndexError_, UsageError
@@ -185,3 +187,50 @@ def indexed_corpus(root: Path) -> str | None:
     """The absolute corpus path the index in ``root`` was built from, if it is one."""
     corpus = live_manifest(root).get("corpus")
     return corpus if isinstance(corpus, str) else None
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """One index as ``ipsearch corpora`` lists it."""
+
+    index: Path
+    corpus: str
+    files: int
+    sections: int
+    built: datetime | None
+    corpus_exists: bool
+
+
+def describe(root: Path) -> IndexInfo | None:
+    """What the index in ``root`` holds, from its manifest alone; None if it is not one."""
+    manifest = live_manifest(root)
+    corpus = manifest.get("corpus")
+    files = manifest.get("files")
+    if not isinstance(corpus, str) or not isinstance(files, dict):
+        return None
+    built_ns = manifest.get("built_ns")
+    entries = [e for e in files.values() if isinstance(e, dict)]
+    return IndexInfo(
+        index=root,
+        corpus=corpus,
+        files=sum(1 for e in entries if e.get("sections", 0) > 0),
+        sections=sum(int(e.get("sections", 0) or 0) for e in entries),
+        built=datetime.fromtimestamp(built_ns / 1e9) if isinstance(built_ns, int) else None,
+        corpus_exists=os.path.isdir(corpus),
+    )
+
+
+def find_indexes(extra: list[Path], folder: Path) -> list[IndexInfo]:
+    """Every index under ``folder`` (the data directory's) and in ``extra``, by corpus path."""
+    roots = [*extra]
+    with contextlib.suppress(OSError):
+        roots += sorted(p for p in folder.iterdir() if p.is_dir())
+    seen: set[str] = set()
+    out = []
+    for root in roots:
+        key = os.path.realpath(root)
+        info = describe(root) if key not in seen else None
+        seen.add(key)
+        if info is not None:
+            out.append(info)
+    return sorted(out, key=lambda i: i.corpus)

@@ -185,17 +185,51 @@ def show_human(s: Section, source: str, st: Style) -> None:
         st.echo(f"{st.line(str(p.first).rjust(width))}: {p.text}")
 
 
-def ingest_human(r: IngestReport, st: Style, index_dir: str) -> None:
+def ingest_human(r: IngestReport, st: Style, index_dir: str, verbose: bool = False) -> None:
     r, index_dir = clean_all((r, index_dir))
     verb = "rebuilt" if r.rebuilt else "updated"
+    files = r.added + r.updated + r.unchanged
+    by_reason = _skip_counts(r.skipped)
+    skipped = f"skipped {len(r.skipped)}" + (
+        " (" + ", ".join(f"{n} {why}" for why, n in by_reason.items()) + ")" if by_reason else ""
+    )
     st.echo(
-        f"{verb} index {index_dir}: {r.added} added, {r.updated} updated, "
-        f"{r.removed} removed, {r.unchanged} unchanged ({r.sections} sections)"
+        f"{verb} index {index_dir}: {files} file{'s' * (files != 1)} ({r.added} added, "
+        f"{r.updated} updated, {r.removed} removed, {r.unchanged} unchanged), "
+        f"{r.sections} sections; {skipped}; {r.seconds:.1f} s"
     )
     for path, why in r.skipped:
-        st.echo(st.dim(f"skipped {path}: {why}"), err=True)
+        if verbose or not by_rule(why):
+            st.echo(st.dim(f"skipped {path}: {why}"), err=True)
     for w in r.warnings:
         st.echo(f"warning: {w}", err=True)
+
+
+# Left out on purpose (by a rule the user can see or set) rather than because something is wrong
+# with the file: listed only with --verbose.
+_RULE_REASONS = (
+    "hidden",
+    "dependency folder",
+    "the index folder",
+    "ignored by ",
+    "excluded by ",
+    "not matched by ",
+    "unsupported file type",
+    "linked directory not followed",
+)
+
+
+def by_rule(reason: str) -> bool:
+    return reason.startswith(_RULE_REASONS)
+
+
+def _skip_counts(skipped: list[tuple[str, str]]) -> dict[str, int]:
+    """Skips counted by reason, details in parentheses dropped ("unreadable (Permission ...)")."""
+    counts: dict[str, int] = {}
+    for _, why in skipped:
+        key = why.split(" (", 1)[0]
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def ingest_json(r: IngestReport, index_dir: str) -> dict:
@@ -208,8 +242,46 @@ def ingest_json(r: IngestReport, index_dir: str) -> dict:
         "unchanged": r.unchanged,
         "sections": r.sections,
         "skipped": [{"path": p, "reason": why} for p, why in r.skipped],
+        "skipped_by_reason": _skip_counts(r.skipped),
         "warnings": r.warnings,
+        "seconds": round(r.seconds, 3),
     }
+
+
+def corpora_json(rows: list) -> dict:
+    return {
+        "corpora": [
+            {
+                "path": i.corpus,
+                "files": i.files,
+                "sections": i.sections,
+                "built": i.built.isoformat(timespec="seconds") if i.built else None,
+                "index": str(i.index),
+                "exists": i.corpus_exists,
+            }
+            for i in rows
+        ]
+    }
+
+
+def corpora_human(rows: list, st: Style) -> None:
+    if not rows:
+        st.echo("No corpus has an index yet (run `ipsearch ingest DIR`).", err=True)
+        return
+    table = [
+        (
+            i.corpus + ("" if i.corpus_exists else " (missing)"),
+            f"{i.files} file{'s' * (i.files != 1)}",
+            f"{i.sections} section{'s' * (i.sections != 1)}",
+            i.built.strftime("built %Y-%m-%d %H:%M") if i.built else "built ?",
+            str(i.index),
+        )
+        for i in clean_all(rows)
+    ]
+    widths = [max(len(row[c]) for row in table) for c in range(4)]
+    for row in table:
+        cells = [row[c].ljust(widths[c]) if c == 0 else row[c].rjust(widths[c]) for c in range(4)]
+        st.echo(f"{st.path(cells[0])}  {cells[1]}  {cells[2]}  {cells[3]}  {st.dim(row[4])}")
 
 
 # -- ask / which / eval --------------------------------------------------------------------
