@@ -424,6 +424,8 @@ class IndexStore:
             entry = known.get(f.rel)
             if entry and _same_file(entry, f, built_ns):
                 unchanged[f.rel] = entry
+                if entry.get("skipped"):  # not re-read, but still left out: say so each run
+                    skipped.append((f.rel, entry["skipped"]))
                 continue
             try:
                 digest = file_hash(f.path)
@@ -434,6 +436,8 @@ class IndexStore:
                 continue
             if entry and entry["hash"] == digest:
                 unchanged[f.rel] = {**entry, **_stat_entry(f)}
+                if entry.get("skipped"):
+                    skipped.append((f.rel, entry["skipped"]))
                 continue
             todo.append((f, digest, "updated" if entry else "added"))
         scope = {f.rel for f in files}
@@ -524,7 +528,9 @@ class IndexStore:
         from whoosh import index as windex
 
         todo, unchanged, removed, skipped = self._plan(old, only)
-        report = IngestReport(unchanged=len(unchanged), skipped=skipped)
+        report = IngestReport(
+            unchanged=sum(1 for e in unchanged.values() if not e.get("skipped")), skipped=skipped
+        )
         if not todo and not removed:
             built_ns = old.get("built_ns", 0)
             # Also re-saved when files were racy: the new start time lets them settle.
@@ -603,11 +609,12 @@ class IndexStore:
             self._after_commit(gen, self.current(), notify)
             self._swap(gen)
         known = old.get("files", {})
-        report.added = sum(1 for r in entries if r not in known)
+        indexed = {r: e for r, e in entries.items() if not e.get("skipped")}
+        report.added = sum(1 for r in indexed if r not in known)
         report.updated = sum(
-            1 for r, e in entries.items() if r in known and known[r]["hash"] != e["hash"]
+            1 for r, e in indexed.items() if r in known and known[r]["hash"] != e["hash"]
         )
-        report.unchanged = len(entries) - report.added - report.updated
+        report.unchanged = len(indexed) - report.added - report.updated
         report.removed = sum(1 for r in known if r not in entries)
         report.sections = sum(e["sections"] for e in entries.values())
         return report
