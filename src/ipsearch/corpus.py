@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipsearch.ingest import format_of
+from ipsearch.ingest import SUFFIXES, format_of
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ INDEX_FOLDER = "the index folder"
 BAD_NAME = "name is not valid UTF-8 (rename it to index it)"
 IGNORE_FILE = ".ipsearchignore"
 LINK_OUT = "link points outside the corpus"
+UNSUPPORTED = "unsupported file type"
 SKIP_FOLDERS = frozenset({"node_modules"})
 
 
@@ -244,14 +245,16 @@ def _walk(start: Path, root: Path, keep: _Filter, files: list, skipped: list) ->
             why = keep.reason(base + name, False)
             if why:
                 skipped.append((base + name, why))
-                continue
-            _consider(Path(dirpath) / name, root, files, skipped)
+            elif os.path.splitext(name)[1].lower() not in SUFFIXES:
+                skipped.append((base + name, UNSUPPORTED))  # checked early: most files are
+            else:
+                _consider(Path(dirpath) / name, root, files, skipped, base + name)
 
 
-def _consider(path: Path, root: Path, files: list, skipped: list) -> None:
-    rel = _rel(path, root)
+def _consider(path: Path, root: Path, files: list, skipped: list, rel: str | None = None) -> None:
+    rel = rel or _rel(path, root)
     if format_of(path) is None:
-        skipped.append((rel, "unsupported file type"))
+        skipped.append((rel, UNSUPPORTED))
         return
     if path.is_symlink():
         try:

@@ -583,10 +583,10 @@ class IndexStore:
         try:
             yield
         except OSError as e:
-            indexdir.remove_generation(gen)
+            indexdir.discard(gen)
             raise indexdir.fail(self.root, e) from e
         except BaseException:
-            indexdir.remove_generation(gen)
+            indexdir.discard(gen)
             raise
 
     def _rebuild(self, notify, progress, old) -> IngestReport:

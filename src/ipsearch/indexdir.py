@@ -154,6 +154,18 @@ def remove_generation(gen: Path) -> None:
     shutil.rmtree(gen, ignore_errors=True)
 
 
+def discard(gen: Path) -> None:
+    """Remove a generation that failed half-way, and its record (best effort: a record left
+    behind only means a later run retries the removal)."""
+    remove_generation(gen)
+    marker = read_marker(gen.parent)
+    if marker is None or gen.name not in marker["generations"] or gen.exists():
+        return
+    marker["generations"] = [n for n in marker["generations"] if n != gen.name]
+    with contextlib.suppress(OSError):
+        atomic_write(gen.parent / MARKER, json.dumps(marker))
+
+
 def prune(root: Path, keep: set[str]) -> None:
     """Remove recorded generations other than ``keep``; forget those that are gone. Under the
     lock. Nothing unrecorded is touched, whatever its name."""
