@@ -23,9 +23,7 @@ import fcntl
 import json
 import os
 import pickle
-import shutil
 import struct
-import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -35,16 +33,22 @@ from pathlib import Path
 from whoosh.analysis import Filter
 
 from ipsearch import indexdir
-from ipsearch.corpus import CorpusFile, Rules, confined, file_hash, is_inside, keeps_sections, scan
+from ipsearch.corpus import Rules, confined, is_inside
 from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
+from ipsearch.freshness import (  # noqa: F401 - ensure_fresh and friends are imported from here
+    RACY_NS,
+    ensure_fresh,
+    is_stale,
+    plan,
+    racy,
+    same_file,
+    stat_entry,
+    stderr_notify,
+)
 from ipsearch.models import IngestReport, Paragraph, Section
 
 SCHEMA_VERSION = 4
 Notify = Callable[[str], None]
-# A file modified this close to the start of the last build may have changed again within the
-# same timestamp tick (coarse kernel clocks; 1-2 s on some filesystems) after it was read, so
-# its size and mtime prove nothing: it is hashed instead, as git does with "racily clean" files.
-RACY_NS = 2_000_000_000
 # Errors Whoosh lets through when index files are truncated, missing or garbled.
 DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
@@ -59,25 +63,6 @@ def damaged(root: Path, e: BaseException) -> IndexCorrupt:
     return IndexCorrupt(
         f"index in {root} is damaged ({type(e).__name__}); run `ipsearch ingest --rebuild`"
     )
-
-
-def _same_file(entry: dict, f: CorpusFile, built_ns: int) -> bool:
-    """Whether a manifest entry still describes ``f`` without reading it."""
-    return (
-        entry.get("size") == f.size
-        and entry.get("mtime_ns") == f.mtime_ns
-        and entry.get("ino", f.ino) == f.ino
-        and entry.get("ctime_ns", f.ctime_ns) == f.ctime_ns
-        and not _racy(entry, built_ns)
-    )
-
-
-def _racy(entry: dict, built_ns: int) -> bool:
-    return entry.get("mtime_ns", 0) >= built_ns - RACY_NS
-
-
-def _stat_entry(f: CorpusFile) -> dict:
-    return {"size": f.size, "mtime_ns": f.mtime_ns, "ino": f.ino, "ctime_ns": f.ctime_ns}
 
 
 # Lucene's English stop set: small on purpose. Longer lists (Whoosh's default adds "can", "may",
@@ -413,57 +398,9 @@ class IndexStore:
         return self._incremental(old, only, notify, progress)
 
     def _plan(self, manifest: dict, only: list[Path] | None):
-        # Taken before the scan: a file changed after this instant is racy for the next run.
-        self._started_ns = time.time_ns()
-        files, skipped = scan(self.corpus, only, self.rules())
-        known = manifest.get("files", {})
-        built_ns = manifest.get("built_ns", 0)
-        todo: list[tuple[CorpusFile, str, str]] = []  # (file, hash, "added"|"updated")
-        unchanged: dict[str, dict] = {}
-        for f in files:
-            entry = known.get(f.rel)
-            if entry and _same_file(entry, f, built_ns):
-                unchanged[f.rel] = entry
-                if entry.get("skipped"):  # not re-read, but still left out: say so each run
-                    skipped.append((f.rel, entry["skipped"]))
-                continue
-            try:
-                digest = file_hash(f.path)
-            except OSError as e:
-                skipped.append((f.rel, f"unreadable ({e.strerror or e})"))
-                if entry:
-                    unchanged[f.rel] = entry  # keep what we had rather than lose it
-                continue
-            if entry and entry["hash"] == digest:
-                unchanged[f.rel] = {**entry, **_stat_entry(f)}
-                if entry.get("skipped"):
-                    skipped.append((f.rel, entry["skipped"]))
-                continue
-            todo.append((f, digest, "updated" if entry else "added"))
-        scope = {f.rel for f in files}
-        if only:
-            prefixes = [
-                os.path.relpath(p.resolve(), self.corpus).replace(os.sep, "/") for p in only
-            ]
-            in_scope = [
-                r
-                for r in known
-                if any(p in (".", r) or r.startswith(p.rstrip("/") + "/") for p in prefixes)
-            ]
-            removed = [r for r in in_scope if r not in scope]
-            for r in known:
-                if r not in in_scope and r not in unchanged:
-                    unchanged[r] = known[r]
-        else:
-            removed = [r for r in known if r not in scope]
-        # A file skipped this time (unreadable, vanished, in an unreadable folder) keeps its old
-        # sections; one left out by a rule (hidden, ignored, excluded) does not.
-        held = _held(skipped)
-        for r in list(removed):
-            if held(r):
-                removed.remove(r)
-                unchanged[r] = known[r]
-        return todo, unchanged, removed, skipped
+        p = plan(self.corpus, manifest, only, self.rules())
+        self._started_ns = p.started_ns
+        return p.todo, p.unchanged, p.removed, p.skipped
 
     def _write(
         self, writer, todo, report: IngestReport, progress, known: dict | None = None
@@ -549,7 +486,7 @@ class IndexStore:
         live = self.current()
         gen = self._new_generation()
         with self._building(gen):
-            _link_tree(live, gen)
+            indexdir.link_generation(live, gen)
             try:
                 ix = windex.open_dir(str(gen))
             except Exception as e:
@@ -670,94 +607,8 @@ class IndexStore:
             or manifest.get("corpus") != str(self.corpus)
         ):
             return True
-        files, skipped = scan(self.corpus, None, self.rules(manifest))
-        known = manifest.get("files", {})
-        held = _held(skipped)
-        if {f.rel for f in files} != {r for r in known if not held(r)}:
-            return True
-        built_ns = manifest.get("built_ns", 0)
-        for f in files:
-            entry = known[f.rel]
-            if _same_file(entry, f, built_ns):
-                continue
-            if not _racy(entry, built_ns):
-                return True
-            # Racy: only the content can tell. Hashing is limited to files changed just
-            # before the last build, and the next update lets them settle.
-            try:
-                with confined(self.corpus):
-                    if file_hash(f.path) != entry.get("hash"):
-                        return True
-            except OSError:
-                return True
-        return False
+        return is_stale(self.corpus, manifest, self.rules(manifest))
 
 
-def _held(skipped: list[tuple[str, str]]) -> Callable[[str], bool]:
-    """Whether a path was skipped this time for a passing reason (itself or a folder above)."""
-    prefixes = tuple(r + "/" for r, why in skipped if keeps_sections(why))
-    exact = {r for r, why in skipped if keeps_sections(why)}
-    return lambda rel: rel in exact or rel.startswith(prefixes)
-
-
-def _link_tree(src: Path, dst: Path) -> None:
-    """A new generation sharing the live one's Whoosh files (hard links; copies if the
-    filesystem has none). Lock and manifest files are the generation's own."""
-    dst.mkdir()
-    for p in src.iterdir():
-        if p.name == "manifest.json" or "WRITELOCK" in p.name or ".tmp" in p.name:
-            continue
-        try:
-            os.link(p, dst / p.name)
-        except OSError:
-            shutil.copy2(p, dst / p.name)
-
-
-def ensure_fresh(store: IndexStore, notify: Notify) -> IngestReport | None:
-    """Build the index when missing, update it when the corpus changed; None when it was fresh.
-
-    When another process holds the write lock, search what is there rather than wait: the
-    index is always complete (old or new).
-    """
-    if store.current() is not None and not store.stale():
-        return None
-    building = store.current() is None
-    try:
-        report = store.update(notify=notify) if building else _try_update(store, notify)
-    except IndexLocked:
-        if building:
-            raise
-        notify("index is being updated by another process; searching the current index")
-        return None
-    if report is None:
-        return None
-    if building:
-        notify(
-            f"built index: {report.sections} sections from {report.added} file(s) in {store.root}"
-        )
-    elif report.changed:
-        notify(
-            f"corpus changed ({report.added} added, {report.updated} updated, "
-            f"{report.removed} removed): index updated"
-        )
-    for w in report.warnings:
-        notify(f"warning: {w}")
-    return report
-
-
-def _try_update(store: IndexStore, notify: Notify) -> IngestReport | None:
-    try:
-        return store.update(notify=notify, wait=2.0)
-    except IndexLocked:
-        raise
-    except IndexError_ as e:
-        if store.current() is None:
-            raise
-        notify(f"warning: {e}; searching the existing index, which may be out of date")
-        return None
-
-
-def stderr_notify(msg: str) -> None:
-    from ipsearch.safe_text import clean
-
-    print(f"ipsearch: {clean(msg)}", file=sys.stderr)
+# Old names, kept for callers and tests that import them from here.
+_same_file, _racy, _stat_entry = same_file, racy, stat_entry

@@ -185,6 +185,19 @@ def prune(root: Path, keep: set[str]) -> None:
             atomic_write(root / MARKER, json.dumps(marker))
 
 
+def link_generation(src: Path, dst: Path) -> None:
+    """A new generation sharing the live one's Whoosh files (hard links; copies if the
+    filesystem has none). Lock, manifest and temporary files are the generation's own."""
+    dst.mkdir()
+    for p in src.iterdir():
+        if p.name == "manifest.json" or "WRITELOCK" in p.name or ".tmp" in p.name:
+            continue
+        try:
+            os.link(p, dst / p.name)
+        except OSError:
+            shutil.copy2(p, dst / p.name, follow_symlinks=False)
+
+
 def live_manifest(root: Path) -> dict:
     """The manifest of the live generation, or {} when there is none (or it is unreadable)."""
     try:
