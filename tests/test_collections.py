@@ -12,27 +12,21 @@ from ipsearch.config import default_index, resolve
 
 
 @pytest.fixture
-def home(tmp_path, monkeypatch):
+def home(env, tmp_path, monkeypatch):
     """No corpus or index configured: defaults apply, with the data dir inside tmp_path."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("IPSEARCH_CORPUS", raising=False)
     monkeypatch.delenv("IPSEARCH_INDEX", raising=False)
     monkeypatch.setenv("IPSEARCH_SEMANTIC", "0")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.chdir(home)
+    return home
 
 
 @pytest.fixture
-def cli(home, capsys):
-    from ipsearch.cli import main
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exc:
-            main(list(args))
-        out, err = capsys.readouterr()
-        return exc.value.code, out, err
-
-    return invoke
+def cli(home, main_run):
+    return main_run
 
 
 def _corpus(home: Path, name: str, text: str) -> Path:
@@ -49,7 +43,7 @@ def test_two_corpora_ingested_one_after_the_other_keep_separate_indexes(home, cl
     assert cli("ingest", str(b))[0] == 0
     ia, ib = default_index(a.resolve()), default_index(b.resolve())
     assert ia != ib and ia.is_dir() and ib.is_dir()
-    assert ia.parent == home / "data" / "ipsearch" / "indexes"
+    assert ia.parent == home.parent / "data" / "ipsearch" / "indexes"
     code, out, _ = cli("search", "--json", "--corpus", str(a), "walrus")
     assert code == 1 and json.loads(out)["hits"] == []
     code, out, _ = cli("search", "--json", "--corpus", str(a), "okapi")
