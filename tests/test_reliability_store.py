@@ -90,7 +90,10 @@ def test_planted_temp_file_link_does_not_redirect_writes(env, main_run, tmp_path
     gen = (index / "CURRENT").read_text().strip()
     for name in (f"CURRENT.tmp{pid}", f"{MARKER}.tmp{pid}"):
         os.symlink(victim, index / name)
+    from ipsearch.semantic import VECTORS
+
     os.symlink(victim, index / gen / f"manifest.json.tmp{pid}")
+    os.symlink(victim, index / gen / f"{VECTORS}.tmp{pid}.npz")
     (env["corpus"] / "more.txt").write_text("The okapi scheme.\n")
     code, _, err = main_run("ingest", "--rebuild")
     assert code == 0, err
