@@ -387,3 +387,10 @@ def test_hidden_file_named_explicitly_follows_the_same_rule_as_the_walk(env, mai
         assert {"path": path, "reason": "hidden"} in json.loads(out)["skipped"]
     code, out, err = main_run("search", "--json", "zebra")
     assert code == 1 and "corpus changed" not in err
+
+
+def test_file_name_with_a_newline_stays_on_one_line(env, main_run):
+    (env["corpus"] / "two\nlines.txt").write_text("The okapi fund has a strange file name.\n")
+    code, out, err = main_run("search", "--color", "never", "okapi")
+    assert code == 0, err
+    assert out.splitlines()[0].startswith("corpus/two\\x0alines.txt:1-1")

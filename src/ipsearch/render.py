@@ -22,7 +22,7 @@ from ipsearch.models import (
     Section,
     TopicResult,
 )
-from ipsearch.safe_text import clean_all, json_safe
+from ipsearch.safe_text import clean, clean_all, json_safe
 from ipsearch.search import MARK_END, MARK_START, plain
 
 
@@ -40,7 +40,7 @@ class Style:
         return click.style(text, **kw) if self.color else text
 
     def path(self, t: str) -> str:
-        return self(t, fg="magenta")
+        return self(clean(t, multiline=False), fg="magenta")  # a name's \n must not break lines
 
     def line(self, t: str) -> str:
         return self(t, fg="green")
@@ -200,7 +200,7 @@ def ingest_human(r: IngestReport, st: Style, index_dir: str, verbose: bool = Fal
     )
     for path, why in r.skipped:
         if verbose or not by_rule(why):
-            st.echo(st.dim(f"skipped {path}: {why}"), err=True)
+            st.echo(st.dim(f"skipped {clean(path, multiline=False)}: {why}"), err=True)
     for w in r.warnings:
         st.echo(f"warning: {w}", err=True)
 
