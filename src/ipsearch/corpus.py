@@ -231,10 +231,9 @@ def _walk(start: Path, root: Path, keep: _Filter, files: list, skipped: list) ->
         base = _rel(dirpath, root)
         base = "" if base == "." else base + "/"
         for d in sorted(dirnames):
-            if os.path.islink(os.path.join(dirpath, d)):
+            why = keep.reason(base + d, True)
+            if not why and os.path.islink(os.path.join(dirpath, d)):
                 why = "linked directory not followed"
-            else:
-                why = keep.reason(base + d, True)
             if why:
                 dirnames.remove(d)
                 skipped.append((base + d, why))
