@@ -19,9 +19,7 @@ cost nothing and the live generation is never touched).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
-import os
 import pickle
 import struct
 import time
@@ -34,7 +32,7 @@ from whoosh.analysis import Filter
 
 from ipsearch import indexdir
 from ipsearch.corpus import Rules, confined, is_inside
-from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
+from ipsearch.errors import IndexCorrupt, IndexError_
 from ipsearch.freshness import (  # noqa: F401 - ensure_fresh and friends are imported from here
     RACY_NS,
     ensure_fresh,
@@ -331,30 +329,8 @@ class IndexStore:
 
             wait = lock_timeout()
         indexdir.claim(self.root, self.corpus)
-        try:
-            fd = indexdir.open_lock(self.root)
-        except OSError as e:
-            raise indexdir.fail(self.root, e) from e
-        try:
-            deadline = time.monotonic() + wait
-            told = False
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise IndexLocked(
-                            f"index {self.root} is busy: another ipsearch process is updating "
-                            f"it (waited {wait:g}s)"
-                        ) from None
-                    if not told:
-                        notify("waiting for another ipsearch process to finish updating the index")
-                        told = True
-                    time.sleep(0.1)
+        with indexdir.write_lock(self.root, wait, notify):
             yield
-        finally:
-            os.close(fd)
 
     def update(
         self,

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import json
 import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ipsearch.errors import IndexError_, UsageError
+from ipsearch.errors import IndexError_, IndexLocked, UsageError
 
 MARKER = "ipsearch-index.json"
 CURRENT = "CURRENT"
@@ -62,6 +64,35 @@ def open_lock(root: Path) -> int:
                 f"index {root}: {LOCK} is a symbolic link; remove it (ipsearch never makes one)"
             ) from e
         raise
+
+
+@contextlib.contextmanager
+def write_lock(root: Path, wait: float, notify: Callable[[str], None]) -> Iterator[None]:
+    """Exclusive write lock on the index in ``root``; waits up to ``wait`` seconds."""
+    try:
+        fd = open_lock(root)
+    except OSError as e:
+        raise fail(root, e) from e
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"index {root} is busy: another ipsearch process is updating "
+                        f"it (waited {wait:g}s)"
+                    ) from None
+                if not told:
+                    notify("waiting for another ipsearch process to finish updating the index")
+                    told = True
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)
 
 
 def read_marker(root: Path) -> dict | None:
