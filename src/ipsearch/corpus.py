@@ -213,6 +213,8 @@ def scan(
         if start.is_file() or start.is_symlink():
             _consider(start, root, files, skipped)
             continue
+        if not start.exists():
+            continue  # gone (deleted or renamed): whatever was indexed under it is removed
         _walk(start, root, keep, files, skipped)
     seen: set[str] = set()
     unique = []
