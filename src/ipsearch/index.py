@@ -573,10 +573,13 @@ class IndexStore:
     def _after_commit(self, gen: Path | None, previous: Path | None, notify: Notify) -> None:
         """Bring derived data beside the Whoosh files (semantic vectors) in line, under the lock.
 
-        Never fails the ingest: without vectors, search is keyword-only and says so.
+        Never fails the ingest: without vectors, search is keyword-only and says so; without
+        the BM25F matrix, a search builds it in memory.
         """
-        from ipsearch import semantic
+        from ipsearch import matrix, semantic
 
+        if gen is not None:
+            matrix.sync(gen, notify)
         if gen is None or not semantic.wanted() or semantic.unavailable():
             return
         manifest = json.loads((gen / "manifest.json").read_text())

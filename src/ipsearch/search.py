@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import math
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,43 +11,17 @@ from typing import TYPE_CHECKING
 from ipsearch.corpus import display_path
 from ipsearch.errors import QueryError
 from ipsearch.index import DAMAGE_ERRORS, IndexStore, damaged, section_from_fields
+from ipsearch.matrix import lucene_idf
 from ipsearch.models import Hit, SearchResult, Section
+from ipsearch.query import FIELD_BOOSTS, is_plain, query_words
 
 if TYPE_CHECKING:
+    from ipsearch.matrix import Matrix
     from ipsearch.semantic import Dense
 
-# Per-field weights of BM25F. The body carries the evidence; a section's title, its own name,
-# chair and acronyms are short fields whose match says "this section is about that".
-FIELD_BOOSTS = {"body": 1.0, "section": 0.3, "name": 1.0, "chair": 1.0, "aliases": 1.0}
 K1, B = 0.9, 0.4
-SEARCH_FIELDS = list(FIELD_BOOSTS)
-# Anything that makes a query more than a bag of words goes through Whoosh's query parser.
-_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b|\w:|["*?~^\[\]{}()]')
-FIELD_ALIASES = {
-    "section": ["title", "heading"],
-    "body": ["text", "content"],
-    "source": ["file", "path"],
-}
 # Marks a matched term inside a snippet; the renderer turns them into colour or nothing.
 MARK_START, MARK_END = "\x02", "\x03"
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_SYNTAX_WORDS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
-
-
-def make_parser(schema):
-    from whoosh import qparser
-
-    parser = qparser.MultifieldParser(
-        SEARCH_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(0.9)
-    )
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
-    return parser
-
-
-def lucene_idf(n: int, df: int) -> float:
-    """Lucene's BM25 idf: never negative, and lower than Whoosh's for very common terms."""
-    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 def scorer():
@@ -65,25 +38,6 @@ def scorer():
 def _plain_question(text: str) -> str:
     """A question mark ending a word ends a question; it is not a one-letter wildcard."""
     return re.sub(r"(?<=\w)\?+(?=\s|$)", "", text)
-
-
-def is_plain(qstring: str) -> bool:
-    """A bag of words, with no query syntax to honour."""
-    return not _SYNTAX.search(qstring)
-
-
-def query_words(qstring: str) -> list[str]:
-    """Plain words of a query, leaving out operators and ``field:`` prefixes."""
-    out = []
-    for m in _WORD.finditer(qstring):
-        word = m.group()
-        end = m.end()
-        if end < len(qstring) and qstring[end] == ":":
-            continue
-        if word in _SYNTAX_WORDS:
-            continue
-        out.append(word)
-    return out
 
 
 def correct(searcher, qstring: str) -> str | None:
@@ -112,23 +66,6 @@ def correct(searcher, qstring: str) -> str | None:
             fixed, n = re.subn(rf"(?<![\w:]){re.escape(word)}(?![\w:])", best[0], fixed, count=1)
             changed = changed or n > 0
     return fixed if changed else None
-
-
-def exclude_negations(q):
-    """``a NOT b`` under OR grouping must mean "a, without b", not "a, or anything but b"."""
-    from whoosh import query
-
-    if isinstance(q, query.Or):
-        kids = [exclude_negations(k) for k in q.subqueries]
-        nots = [k.query for k in kids if isinstance(k, query.Not)]
-        pos = [k for k in kids if not isinstance(k, query.Not)]
-        if nots and pos:
-            positive = pos[0] if len(pos) == 1 else q.__class__(pos, boost=q.boost)
-            return query.AndNot(positive, query.Or(nots))
-        return q.__class__(kids, boost=q.boost) if kids != q.subqueries else q
-    if isinstance(q, query.compound.CompoundQuery):
-        q.subqueries = [exclude_negations(k) for k in q.subqueries]
-    return q
 
 
 def plain(snippet: str) -> str:
@@ -177,57 +114,6 @@ def snippet_for(
     best.sort(key=lambda x: -x[2])
     text = " … ".join(x[3] for x in best)
     return text, (min(x[4] for x in best), max(x[5] for x in best))
-
-
-class _BagOfWords:
-    """BM25F over the index's postings, accumulated term at a time.
-
-    Gives Whoosh's BM25F scores (with Lucene's idf) for an OR of plain words, several times
-    faster than Whoosh's document-at-a-time matchers (a SciFact query: ~30 ms → ~10 ms). Plain
-    Python on purpose: importing numpy alone would cost a one-shot query ~90 ms. Query syntax
-    still goes through Whoosh's own searcher.
-    """
-
-    def __init__(self, reader) -> None:
-        self.reader = reader
-        self.n = reader.doc_count_all()
-        self._lengths: dict[str, list[float]] = {}
-        self.deleted = (
-            set(range(self.n)) - set(reader.all_doc_ids()) if reader.has_deletions() else set()
-        )
-
-    def lengths(self, field: str) -> list[float]:
-        if field not in self._lengths:
-            length = self.reader.doc_field_length
-            self._lengths[field] = [length(d, field, 0) for d in range(self.n)]
-        return self._lengths[field]
-
-    def scores(self, terms: list[str]) -> dict[int, float]:
-        """Score per matching document number."""
-        scores: dict[int, float] = {}
-        reader = self.reader
-        for term in dict.fromkeys(terms):
-            for field, boost in FIELD_BOOSTS.items():
-                if (field, term) not in reader:
-                    continue
-                lengths = self.lengths(field)
-                avg = (reader.field_length(field) / max(self.n, 1)) or 1.0
-                weight = boost * lucene_idf(self.n, reader.doc_frequency(field, term)) * (K1 + 1)
-                base, per_len = K1 * (1 - B), K1 * B / avg
-                get = scores.get
-                for d, tf in reader.postings(field, term).items_as("weight"):
-                    scores[d] = get(d, 0.0) + weight * tf / (tf + base + per_len * lengths[d])
-        for d in self.deleted:
-            scores.pop(d, None)
-        return scores
-
-
-def top_k(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
-    """(document number, score) of the best ``limit`` scores, best first, ties by docnum."""
-    import heapq
-
-    best = heapq.nsmallest(limit, scores.items(), key=lambda x: (-x[1], x[0]))
-    return [(d, v) for d, v in best if v > 0]
 
 
 # Reciprocal rank fusion: each ranking adds 1 / (RRF_K + rank). 60 is the constant of the
@@ -281,7 +167,8 @@ class Searcher:
         self.store = store
         self.ix = store.open()
         self._searcher = None
-        self._bag = None
+        self._matrix: Matrix | None = None
+        self._bounded: tuple[str, object] | None = None
         self.semantic = wanted(semantic)
         self.notify = notify
         self._dense: Dense | None = None
@@ -328,28 +215,32 @@ class Searcher:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-            self._bag = None
+            self._matrix = None
 
     def _bag_rank(
         self, qstring: str, limit: int, kinds: tuple[str, ...] | None = None
     ) -> tuple[int, list[tuple[int, float]]]:
-        """(number matching, [(docnum, score)]) for a plain-words query."""
-        if self._bag is None:
-            self._bag = _BagOfWords(self.searcher.reader())
+        """(number matching, [(docnum, score)]) for a plain-words query, from the matrix."""
         terms = [t.text for t in self.ix.schema["body"].analyzer(qstring)]
         if not terms:
             return 0, []
-        scores = self._bag.scores(terms)
+        reader = self.searcher.reader()
+        if self._matrix is None:
+            from ipsearch.matrix import Matrix
+
+            gen = Path(self.ix.storage.folder)
+            self._matrix = Matrix.open(gen, reader, FIELD_BOOSTS, K1, B)
+        allowed = None
         if kinds:
-            reader = self.searcher.reader()
-            allowed = {
-                d
-                for k in kinds
-                if ("kind", k) in reader
-                for d in reader.postings("kind", k).all_ids()
-            }
-            scores = {d: v for d, v in scores.items() if d in allowed}
-        return len(scores), top_k(scores, limit)
+            allowed = sorted(
+                {
+                    d
+                    for k in kinds
+                    if ("kind", k) in reader
+                    for d in reader.postings("kind", k).all_ids()
+                }
+            )
+        return self._matrix.top(terms, limit, allowed)
 
     @property
     def searcher(self):
@@ -361,10 +252,17 @@ class Searcher:
         return self._searcher
 
     def parse(self, qstring: str):
+        """Whoosh's query for ``qstring``, with wildcard and fuzzy words bounded."""
+        from ipsearch.query import bound, parse
+
         try:
-            return exclude_negations(make_parser(self.ix.schema).parse(qstring))
+            q = parse(self.ix.schema, qstring)
         except Exception as e:  # Whoosh's parser raises assorted errors on odd input
             raise QueryError(f"cannot parse query {qstring!r}: {e}") from e
+        if self._bounded is None or self._bounded[0] != qstring:
+            # Narrowed once per query string, so the note is not repeated for highlighting.
+            self._bounded = (qstring, bound(q, self.searcher.reader(), self.notify))
+        return self._bounded[1]
 
     def search(
         self,
