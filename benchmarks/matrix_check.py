@@ -20,19 +20,6 @@ import time
 from pathlib import Path
 
 
-def whoosh_top(searcher, terms: list[str], limit: int) -> list[tuple[int, float]]:
-    from whoosh.query import Or, Term
-
-    from ipsearch.query import FIELD_BOOSTS
-
-    q = Or(
-        [Term(f, t, boost=b) for t in dict.fromkeys(terms) for f, b in FIELD_BOOSTS.items()]
-    )
-    results = searcher.search(q, limit=None)
-    ranked = sorted(((r.docnum, r.score) for r in results), key=lambda x: (-x[1], x[0]))
-    return ranked[:limit]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("collection", type=Path)
@@ -42,6 +29,8 @@ def main() -> None:
     os.environ["IPSEARCH_SEMANTIC"] = "0"
     from ipsearch.index import IndexStore
     from ipsearch.irbench import load_queries
+    from ipsearch.matrix import reference_top
+    from ipsearch.query import FIELD_BOOSTS
     from ipsearch.search import Searcher
 
     tmp = Path(tempfile.mkdtemp())
@@ -62,7 +51,7 @@ def main() -> None:
                 _, ours = s._bag_rank(q, 10)
                 tm.append((time.perf_counter() - t) * 1000)
                 t = time.perf_counter()
-                theirs = whoosh_top(s.searcher, terms, 10)
+                theirs = reference_top(s.searcher, terms, FIELD_BOOSTS, 10)
                 tw.append((time.perf_counter() - t) * 1000)
                 same = [d for d, _ in ours] == [d for d, _ in theirs] and all(
                     abs(a - b) <= 1e-6 * max(1.0, abs(b))

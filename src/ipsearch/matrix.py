@@ -180,6 +180,16 @@ def _readable_meta(path: Path, fields: list[str]) -> dict | None:
     return meta
 
 
+def reference_top(searcher, terms: list[str], weights: Mapping[str, float], limit: int):
+    """The ranking the matrix must equal: Whoosh's own searcher on an OR of every term in
+    every field (with ``weights``), best first, ties by section number (tests, benchmarks)."""
+    from whoosh.query import Or, Term
+
+    q = Or([Term(f, t, boost=b) for t in dict.fromkeys(terms) for f, b in weights.items()])
+    ranked = [(r.docnum, r.score) for r in searcher.search(q, limit=None)]
+    return sorted(ranked, key=lambda x: (-x[1], x[0]))[:limit]
+
+
 class _Segment:
     """One segment's matrix (memory-mapped, or built in memory when its files are missing)."""
 

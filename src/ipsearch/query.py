@@ -58,12 +58,14 @@ def is_plain(qstring: str) -> bool:
 
 
 def query_words(qstring: str) -> list[str]:
-    """Plain words of a query, leaving out operators and ``field:`` prefixes."""
+    """Plain words of a query, leaving out operators, ``field:`` prefixes and patterns."""
     out = []
     for m in _WORD.finditer(qstring):
         word = m.group()
-        end = m.end()
-        if end < len(qstring) and qstring[end] == ":":
+        end, start = m.end(), m.start()
+        after = qstring[end : end + 1]
+        # A field name, or part of a wildcard or fuzzy word, is no word to respell or match.
+        if after in (":", "*", "?", "~") or qstring[start - 1 : start] in ("*", "?"):
             continue
         if word in _SYNTAX_WORDS:
             continue
