@@ -106,3 +106,25 @@ def test_missing_matrix_files_rank_the_same(tmp_path):
         p.unlink()
     with Searcher(store, semantic=False) as s:
         assert s._bag_rank("health data grant", 10) == before
+
+
+def test_small_index_ranker_scores_exactly_like_the_matrix(tmp_path):
+    from ipsearch.matrix import Matrix, SmallRanker
+    from ipsearch.search import B, K1
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write_corpus(corpus, 150, 4)
+    store = IndexStore(tmp_path / "index", corpus)
+    store.update()
+    _write_corpus(corpus, 90, 4)
+    store.update()
+    with Searcher(store, semantic=False) as s:
+        reader = s.searcher.reader()
+        analyzer = s.ix.schema["body"].analyzer
+        matrix = Matrix.open(store.current(), reader, FIELD_BOOSTS, K1, B)
+        small = SmallRanker(reader, FIELD_BOOSTS, K1, B)
+        for q in QUERIES:
+            terms = [t.text for t in analyzer(q)]
+            assert matrix.top(terms, 10) == small.top(terms, 10)
+            assert matrix.top(terms, 5, [1, 2, 3, 40]) == small.top(terms, 5, [1, 2, 3, 40])

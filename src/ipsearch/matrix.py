@@ -190,6 +190,60 @@ def reference_top(searcher, terms: list[str], weights: Mapping[str, float], limi
     return sorted(ranked, key=lambda x: (-x[1], x[0]))[:limit]
 
 
+# Below this many sections a query is scored in plain Python from Whoosh's postings (a few
+# milliseconds), unless numpy is loaded already: importing it would cost a one-shot query more
+# (~0.1 s, measured by benchmarks/startup.py) than the scoring it speeds up.
+SMALL_INDEX = 5000
+
+
+def ranker(gen: Path | None, reader, weights: Mapping[str, float], k1: float, b: float):
+    """The fastest exact BM25F ranker for this index: ``top(terms, limit, allowed)``."""
+    import sys
+
+    if "numpy" not in sys.modules and reader.doc_count_all() < SMALL_INDEX:
+        return SmallRanker(reader, weights, k1, b)
+    return Matrix.open(gen, reader, weights, k1, b)
+
+
+class SmallRanker:
+    """BM25F accumulated term at a time from Whoosh's postings, in plain Python; the same
+    scores as ``Matrix`` in the same order of floating point operations."""
+
+    def __init__(self, reader, weights: Mapping[str, float], k1: float, b: float) -> None:
+        self.reader = reader
+        self.weights = dict(weights)
+        self.k1, self.b = k1, b
+        self.n = reader.doc_count_all()
+        self.deleted = set(range(self.n)) - set(reader.all_doc_ids())
+
+    def top(
+        self, terms: list[str], limit: int, allowed=None
+    ) -> tuple[int, list[tuple[int, float]]]:
+        import heapq
+
+        reader, k1, b = self.reader, self.k1, self.b
+        scores: dict[int, float] = {}
+        for term in dict.fromkeys(terms):
+            for field, boost in self.weights.items():
+                if (field, term) not in reader:
+                    continue
+                avg = (reader.field_length(field) / max(self.n, 1)) or 1.0
+                w = boost * lucene_idf(self.n, reader.doc_frequency(field, term)) * (k1 + 1)
+                base, per_len = k1 * (1 - b), k1 * b / avg
+                length = reader.doc_field_length
+                for d, tf in reader.postings(field, term).items_as("weight"):
+                    ln = float(length(d, field, 0) or 0)
+                    scores[d] = scores.get(d, 0.0) + w * tf / (tf + base + per_len * ln)
+        keep = set(allowed) if allowed is not None else None
+        items = [
+            (d, v)
+            for d, v in scores.items()
+            if d not in self.deleted and (keep is None or d in keep)
+        ]
+        best = heapq.nsmallest(limit, items, key=lambda x: (-x[1], x[0]))
+        return len(items), best
+
+
 class _Segment:
     """One segment's matrix (memory-mapped, or built in memory when its files are missing)."""
 

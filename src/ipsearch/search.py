@@ -16,7 +16,7 @@ from ipsearch.models import Hit, SearchResult, Section
 from ipsearch.query import FIELD_BOOSTS, is_plain, query_words
 
 if TYPE_CHECKING:
-    from ipsearch.matrix import Matrix
+    from ipsearch.matrix import Matrix, SmallRanker
     from ipsearch.semantic import Dense
 
 K1, B = 0.9, 0.4
@@ -167,7 +167,7 @@ class Searcher:
         self.store = store
         self.ix = store.open()
         self._searcher = None
-        self._matrix: Matrix | None = None
+        self._matrix: Matrix | SmallRanker | None = None
         self._bounded: tuple[str, object] | None = None
         self.semantic = wanted(semantic)
         self.notify = notify
@@ -226,10 +226,10 @@ class Searcher:
             return 0, []
         reader = self.searcher.reader()
         if self._matrix is None:
-            from ipsearch.matrix import Matrix
+            from ipsearch.matrix import ranker
 
             gen = Path(self.ix.storage.folder)
-            self._matrix = Matrix.open(gen, reader, FIELD_BOOSTS, K1, B)
+            self._matrix = ranker(gen, reader, FIELD_BOOSTS, K1, B)
         allowed = None
         if kinds:
             allowed = sorted(
