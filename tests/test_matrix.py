@@ -110,7 +110,7 @@ def test_missing_matrix_files_rank_the_same(tmp_path):
 
 def test_small_index_ranker_scores_exactly_like_the_matrix(tmp_path):
     from ipsearch.matrix import Matrix, SmallRanker
-    from ipsearch.search import B, K1
+    from ipsearch.search import K1, B
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

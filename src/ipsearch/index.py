@@ -31,7 +31,7 @@ from pathlib import Path
 
 from whoosh.analysis import Filter
 
-from ipsearch.corpus import CorpusFile, file_hash, is_inside, scan
+from ipsearch.corpus import CorpusFile, file_hash, scan
 from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
 from ipsearch.models import IngestReport, Paragraph, Section
 
@@ -189,7 +189,8 @@ def make_schema():
         aliases=TEXT(analyzer=stem),
         chair=TEXT(analyzer=stem, stored=True),
         body=TEXT(analyzer=stem, stored=True),
-        words=TEXT(analyzer=plain),
+        # Only looked up word by word (spelling), never in phrases: no positions to write.
+        words=TEXT(analyzer=plain, phrase=False),
         first_line=NUMERIC(stored=True),
         last_line=NUMERIC(stored=True),
         position=NUMERIC(stored=True, sortable=True),
@@ -429,19 +430,19 @@ class IndexStore:
     def _write(
         self, writer, todo, report: IngestReport, progress, known: dict | None = None
     ) -> dict[str, dict]:
-        from ipsearch.ingest import Skip, Unreadable, parse_file
-        from ipsearch.sections import build_sections
+        from ipsearch.ingest import Skip, Unreadable
+        from ipsearch.parsepool import parse_all
 
         entries: dict[str, dict] = {}
-        for done, (f, digest, how) in enumerate(todo):
+        jobs = [(f.path, f.rel, digest, f.size) for f, digest, _ in todo]
+        results = parse_all(jobs, self.corpus)
+        for done, ((f, digest, how), parsed) in enumerate(zip(todo, results, strict=True)):
             if progress:
                 progress(done, len(todo), f.rel)
             try:
-                # Checked again here: a link swapped in since the scan must not be followed out.
-                if not is_inside(f.path, self.corpus):
-                    raise Unreadable("now links outside the corpus")
-                parsed = parse_file(f.path, f.rel)
-                sections = build_sections(parsed, digest)
+                if parsed.error is not None:
+                    raise parsed.error
+                sections = parsed.sections
             except Unreadable as e:
                 # Transient: keep what was indexed for it; it is read again next run.
                 report.skipped.append((f.rel, str(e)))
