@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ipsearch.index import IndexStore
-from ipsearch.matrix import PREFIX, reference_top
+from ipsearch.matrix import PREFIX, build, reference_top
 from ipsearch.query import FIELD_BOOSTS
 from ipsearch.search import Searcher
 
@@ -83,6 +83,8 @@ def test_matrix_top10_equals_whoosh_bm25f(tmp_path):
 
 
 def test_matrix_stays_exact_across_segments_and_deletions(tmp_path):
+    from whoosh import index as windex
+
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     _write_corpus(corpus, 200, 1)
@@ -91,6 +93,17 @@ def test_matrix_stays_exact_across_segments_and_deletions(tmp_path):
     _write_corpus(corpus, 150, 2)  # a second segment
     _write_corpus(corpus, 120, 1)  # part1 rewritten: its old sections are deleted
     store.update()
+    _assert_same_as_whoosh(store)
+    # Deletions kept in a segment (no merge), masked at query time; then a matrix built
+    # from a segment that has deletions.
+    writer = windex.open_dir(str(store.current())).writer()
+    writer.delete_by_term("source", "notes2.md")
+    writer.delete_by_term("source", "part2.jsonl")
+    writer.commit(merge=False)
+    _assert_same_as_whoosh(store)
+    for p in store.current().glob(f"{PREFIX}*"):
+        p.unlink()
+    build(store.current(), FIELD_BOOSTS)
     _assert_same_as_whoosh(store)
 
 

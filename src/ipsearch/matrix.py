@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 PREFIX = "bm25f-"
-FORMAT = 1
+FORMAT = 2
+ARRAYS = ("vocab", "offsets", "ids", "id_offsets", "indptr", "docs", "tf", "lengths")
 
 
 def lucene_idf(n: int, df: int) -> float:
@@ -43,24 +44,44 @@ def _length_table() -> np.ndarray:
     return np.array([0.0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
 
 
-def _postings(reader, field: str, tbytes: bytes) -> tuple[list[int], list[float]]:
-    """All (section, weight) postings of one term in one segment, read a block at a time."""
-    m = reader.postings(field, tbytes)
-    ids: list[int] = []
-    weights: list[float] = []
+def _blocks(m, ids: list[int], weights: list[float]) -> None:
+    """Append a matcher's postings, a block at a time where Whoosh's matcher allows."""
     if hasattr(m, "_read_ids") and hasattr(m, "_next_block"):
-        # Whoosh's on-disk matcher: whole blocks instead of one posting per Python call.
         while m.is_active():
             m._read_ids()
             m._read_weights()
             ids.extend(m._ids)
             weights.extend(m._weights)
             m._next_block()
-        return ids, weights
+        return
     for d, w in m.items_as("weight"):
         ids.append(d)
         weights.append(w)
-    return ids, weights
+
+
+def _field_postings(reader, field: str) -> dict[bytes, tuple[list[int], list[float]]]:
+    """Every term of ``field`` in one segment → its postings, deleted sections included
+    (Whoosh's document frequencies count them too; they are masked at query time)."""
+    out: dict[bytes, tuple[list[int], list[float]]] = {}
+    if field not in set(reader.indexed_field_names()):
+        return out
+    terms = getattr(reader, "_terms", None)
+    fmt = reader.schema[field].format
+    if terms is None or not hasattr(terms, "items_from"):
+        for t in reader.lexicon(field):
+            ids: list[int] = []
+            weights: list[float] = []
+            _blocks(reader.postings(field, t), ids, weights)
+            out[t] = (ids, weights)
+        return out
+    # The term table read in order: no hash lookup per term, no filter of deleted sections.
+    for (name, t), info in terms.items_from(field, b""):
+        if name != field:
+            break
+        ids, weights = [], []
+        _blocks(terms._codec.postings_reader(terms._postfile, info, fmt), ids, weights)
+        out[t] = (ids, weights)
+    return out
 
 
 def _segment_arrays(reader, fields: list[str]) -> dict[str, np.ndarray]:
@@ -68,18 +89,17 @@ def _segment_arrays(reader, fields: list[str]) -> dict[str, np.ndarray]:
     import numpy as np
 
     n = reader.doc_count_all()
-    vocab = sorted(
-        {t for f in fields if f in reader.indexed_field_names() for t in reader.lexicon(f)}
-    )
+    per_field = [_field_postings(reader, f) for f in fields]
+    vocab = sorted(set().union(*per_field))
     rows_ptr = [0]
     docs: list[int] = []
     tfs: list[float] = []
     for t in vocab:
-        for f in fields:
-            if (f, t) in reader:
-                ids, weights = _postings(reader, f, t)
-                docs.extend(ids)
-                tfs.extend(weights)
+        for entries in per_field:
+            got = entries.get(t)
+            if got:
+                docs.extend(got[0])
+                tfs.extend(got[1])
             rows_ptr.append(len(docs))
     table = _length_table()
     lengths = np.zeros((len(fields), n), dtype=np.float32)
@@ -87,17 +107,28 @@ def _segment_arrays(reader, fields: list[str]) -> dict[str, np.ndarray]:
         col = _length_bytes(reader, f) if n else None
         if col is not None:
             lengths[i] = table[col]
-    blob = b"".join(vocab)
-    offsets = np.zeros(len(vocab) + 1, dtype=np.int64)
-    np.cumsum([len(t) for t in vocab], out=offsets[1:])
+    ids = reader.column_reader("id") if reader.has_column("id") else None
+    id_blob, id_offsets = _blob([ids[d].encode("utf-8") if ids else b"" for d in range(n)])
+    blob, offsets = _blob(vocab)
     return {
-        "vocab": np.frombuffer(blob, dtype=np.uint8),
+        "vocab": blob,
         "offsets": offsets,
+        "ids": id_blob,
+        "id_offsets": id_offsets,
         "indptr": np.array(rows_ptr, dtype=np.int64),
         "docs": np.array(docs, dtype=np.int32),
         "tf": np.array(tfs, dtype=np.float32),
         "lengths": lengths,
     }
+
+
+def _blob(items: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Byte strings as one array of bytes and the offsets where each starts (and the end)."""
+    import numpy as np
+
+    offsets = np.zeros(len(items) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in items], out=offsets[1:])
+    return np.frombuffer(b"".join(items), dtype=np.uint8), offsets
 
 
 def _length_bytes(reader, field: str) -> np.ndarray | None:
@@ -215,6 +246,12 @@ class SmallRanker:
         self.k1, self.b = k1, b
         self.n = reader.doc_count_all()
         self.deleted = set(range(self.n)) - set(reader.all_doc_ids())
+        self._ids = None
+
+    def section_id(self, docnum: int) -> str:
+        if self._ids is None:
+            self._ids = self.reader.column_reader("id")
+        return self._ids[docnum]
 
     def top(
         self, terms: list[str], limit: int, allowed=None
@@ -298,13 +335,15 @@ class Matrix:
             arrays = None
             if meta is not None:
                 try:
+                    # Plain array views of the maps: numpy's memmap subclass makes every
+                    # slice cost microseconds of bookkeeping.
                     arrays = {
                         name: np.load(
                             base.with_name(f"{base.name}.{name}.npy"),
                             mmap_mode="r",
                             allow_pickle=False,
-                        )
-                        for name in ("vocab", "offsets", "indptr", "docs", "tf", "lengths")
+                        ).view(np.ndarray)
+                        for name in ARRAYS
                     }
                 except (OSError, ValueError):
                     arrays = None
@@ -356,6 +395,15 @@ class Matrix:
             keep = np.isin(docs_all, allowed)
             docs_all, scores_all = docs_all[keep], scores_all[keep]
         return docs_all, scores_all
+
+    def section_id(self, docnum: int) -> str:
+        """The section id of a global section number (stored with the matrix)."""
+        for s in reversed(self.segments):
+            if docnum >= s.offset:
+                i = docnum - s.offset
+                lo, hi = s.a["id_offsets"][i], s.a["id_offsets"][i + 1]
+                return s.a["ids"][lo:hi].tobytes().decode("utf-8")
+        raise IndexError(docnum)
 
     def _weight(self, per_seg, ti: int, fi: int, key: bytes):
         """(boost × idf × (k1 + 1), k1 (1 − b), k1 b / avg length) for a term in a field."""

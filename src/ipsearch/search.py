@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -174,6 +175,11 @@ class Searcher:
         self._dense: Dense | None = None
         self._dense_tried = False
 
+    @functools.cached_property
+    def schema(self):
+        """The index's schema, read once (Whoosh reads its table of contents on each access)."""
+        return self.ix.schema
+
     @property
     def dense(self) -> Dense | None:
         """Dense scoring of this index, or None when semantic retrieval is off or unavailable."""
@@ -221,7 +227,7 @@ class Searcher:
         self, qstring: str, limit: int, kinds: tuple[str, ...] | None = None
     ) -> tuple[int, list[tuple[int, float]]]:
         """(number matching, [(docnum, score)]) for a plain-words query, from the matrix."""
-        terms = [t.text for t in self.ix.schema["body"].analyzer(qstring)]
+        terms = [t.text for t in self.schema["body"].analyzer(qstring)]
         if not terms:
             return 0, []
         reader = self.searcher.reader()
@@ -256,7 +262,7 @@ class Searcher:
         from ipsearch.query import bound, parse
 
         try:
-            q = parse(self.ix.schema, qstring)
+            q = parse(self.schema, qstring)
         except Exception as e:  # Whoosh's parser raises assorted errors on odd input
             raise QueryError(f"cannot parse query {qstring!r}: {e}") from e
         if self._bounded is None or self._bounded[0] != qstring:
@@ -327,7 +333,7 @@ class Searcher:
         if fusion == "always":
             return True
         reader = self.searcher.reader()
-        return any(("body", t.text) not in reader for t in self.ix.schema["body"].analyzer(text))
+        return any(("body", t.text) not in reader for t in self.schema["body"].analyzer(text))
 
     def _keyword_ids(
         self, text: str, limit: int, kinds: tuple[str, ...] | None = None
@@ -335,8 +341,7 @@ class Searcher:
         """Keyword ranking: our BM25F for plain words, Whoosh's searcher for query syntax."""
         if is_plain(text):
             total, ranked = self._bag_rank(text, limit, kinds)
-            ids = self.searcher.reader().column_reader("id")
-            return total, [(ids[d], score) for d, score in ranked]
+            return total, [(self._matrix.section_id(d), score) for d, score in ranked]
         from whoosh.query import Or, Term
 
         filt = Or([Term("kind", k) for k in kinds]) if kinds else None
@@ -346,7 +351,7 @@ class Searcher:
     def _query_terms(self, text: str) -> set[str]:
         """Index terms the query can match (wildcards and fuzzy terms expanded), to highlight."""
         if is_plain(text):
-            return {t.text for t in self.ix.schema["body"].analyzer(text)}
+            return {t.text for t in self.schema["body"].analyzer(text)}
         pairs = self.parse(text).existing_terms(self.searcher.reader(), expand=True)
         return {t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t) for _, t in pairs}
 
@@ -354,7 +359,7 @@ class Searcher:
         self, rank: int, score: float, fields: dict, terms: set[str], text: str, by_words: bool
     ) -> Hit:
         section = section_from_fields(fields)
-        analyzer = self.ix.schema["body"].analyzer
+        analyzer = self.schema["body"].analyzer
         found = None if by_words else self.closest_sentence(section, text)
         if found:
             # Found by meaning, not words: quote the sentence closest to the query.
@@ -414,13 +419,13 @@ class Searcher:
 
 def analyze(searcher: Searcher, text: str) -> list[str]:
     """Index terms of ``text`` as the body field stems them (stop words dropped), in order."""
-    analyzer = searcher.ix.schema["body"].analyzer
+    analyzer = searcher.schema["body"].analyzer
     return [t.text for t in analyzer(text)]
 
 
 def term_spans(searcher: Searcher, text: str) -> list[tuple[str, int, int]]:
     """(index term, start char, end char) for each word of ``text`` the body field keeps."""
-    analyzer = searcher.ix.schema["body"].analyzer
+    analyzer = searcher.schema["body"].analyzer
     return [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index")]
 
 
