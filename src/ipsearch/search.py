@@ -391,6 +391,12 @@ class Searcher:
         from ipsearch.errors import NotFound
         from ipsearch.textutil import slug
 
+        if "#" in key:
+            # An exact id is one lookup; only titles and prefixes need every section.
+            with _query_errors(self.store.root):
+                fields = self.searcher.document(id=key.strip())
+            if fields is not None:
+                return section_from_fields(fields)
         sections = self.store.sections()
         k = key.strip().lower()
         ks = slug(key)
