@@ -190,13 +190,17 @@ class SectionVectors:
 
         try:
             with np.load(gen / VECTORS, allow_pickle=False) as z:
+                # The rows are a separate array, memory-mapped: a query reads the pages it
+                # needs instead of the whole matrix at start-up.
+                stamp = str(z["stamp"])
+                matrix = np.load(gen / _rows_file(stamp), mmap_mode="r", allow_pickle=False)
                 return cls(
-                    [str(x) for x in z["ids"]],
-                    [str(x) for x in z["hashes"]],
-                    z["vectors"].astype(np.float32, copy=False),
+                    z["ids"].tolist(),
+                    z["hashes"].tolist(),
+                    matrix.view(np.ndarray),
                     z["starts"].astype(np.int64, copy=False),
-                    str(z["stamp"]),
-                    [str(x) for x in z["kinds"]],
+                    stamp,
+                    z["kinds"].tolist(),
                 )
         except (OSError, ValueError, KeyError):
             return None
@@ -205,17 +209,29 @@ class SectionVectors:
         import numpy as np
 
         # Written to a temporary name and renamed, so a reader never sees half a file.
+        # The rows first, under a name made from the stamp, so the index file never names rows
+        # that are not there.
+        rows = gen / _rows_file(self.stamp)
+        tmp_rows = gen / f"{rows.name}.tmp{os.getpid()}.npy"
+        np.save(tmp_rows, np.ascontiguousarray(self.matrix, dtype=np.float32))
+        os.replace(tmp_rows, rows)
         tmp = gen / f"{VECTORS}.tmp{os.getpid()}.npz"
         np.savez(
             tmp,
             ids=np.array(self.ids, dtype=str),
             hashes=np.array(self.hashes, dtype=str),
-            vectors=self.matrix,
             starts=self.starts,
             stamp=np.array(self.stamp),
             kinds=np.array(self.kinds, dtype=str),
         )
         os.replace(tmp, gen / VECTORS)
+        for old in gen.glob("vectors-*.npy"):
+            if old.name != rows.name:
+                old.unlink(missing_ok=True)
+
+
+def _rows_file(stamp: str) -> str:
+    return f"vectors-{stamp[:16]}.npy"
 
 
 def is_current(gen: Path, manifest: dict) -> bool:
