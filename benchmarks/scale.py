@@ -92,6 +92,11 @@ def run_ipsearch(corpus: Path, work: Path, queries: list[str], opts: dict) -> di
     t = time.perf_counter()
     store.update()
     res["incremental_s"] = time.perf_counter() - t
+    # A small document added: the common edit.
+    (corpus / "note.md").write_text("# Note\n\n## Vitamin D\n\nBone density and fractures.\n")
+    t = time.perf_counter()
+    store.update()
+    res["incremental_small_s"] = time.perf_counter() - t
     env = dict(os.environ, IPSEARCH_CORPUS=str(corpus), IPSEARCH_INDEX=str(work / "index"))
     runs = opts["runs"]
     res["oneshot_search_ms"] = _one_shot(["search", "vitamin D fractures"], env, runs)
@@ -161,7 +166,9 @@ def _print_size(size: int, results: dict) -> None:
         if engine == "ipsearch":
             extra = (
                 f" (with snippets p50 {r['search_p50']:.1f} p95 {r['search_p95']:.1f})"
-                f" incr {r['incremental_s']:.2f}s one-shot search {r['oneshot_search_ms']:.0f}"
+                f" incr {r['incremental_s']:.2f}s (small file"
+                f" {r.get('incremental_small_s', float('nan')):.2f}s)"
+                f" one-shot search {r['oneshot_search_ms']:.0f}"
                 f" ask {r['oneshot_ask_ms']:.0f} which {r['oneshot_which_ms']:.0f} ms"
             )
         ratio = ""
