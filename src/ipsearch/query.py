@@ -30,10 +30,11 @@ OTHER_FIELDS = ("id", "kind", "source", "published", "updated")
 MAX_EDITS = 2
 # Index words one wildcard or fuzzy word may stand for, and all of them in one query. Lucene
 # rewrites such words to their top terms the same way; the most frequent ones are kept.
-MAX_EXPANSIONS = 64
-MAX_TOTAL_EXPANSIONS = 256
-# Candidates read from the vocabulary per word and field before choosing the most frequent.
-MAX_SCANNED = 5000
+MAX_EXPANSIONS = 32
+MAX_TOTAL_EXPANSIONS = 128
+# Candidates read from the vocabulary per word and field before choosing the most frequent:
+# this many times the word's budget (reading a term and its frequency is the cost).
+SCAN_FACTOR = 16
 
 _OPERATOR = re.compile(r"(?<![\w-])(?:AND|OR|NOT)(?![\w-])")
 _FIELD = re.compile(r"(?<![\w.:/])([A-Za-z_]+):(?=[^\s:])(?!//)")
@@ -119,37 +120,44 @@ def _label(node) -> str:
 
     if isinstance(node, query.FuzzyTerm):
         return f"{node.text}~{node.maxdist}"
+    if isinstance(node, query.Prefix):
+        return f"{node.text}*"
     return str(getattr(node, "text", node))
 
 
-def _candidates(node, reader) -> tuple[list[str], bool]:
-    """Up to MAX_SCANNED index words ``node`` matches, and whether there were more."""
+def _candidates(node, reader, most: int) -> tuple[list[str], bool]:
+    """Up to ``most`` index words ``node`` matches, and whether there were more."""
     out = []
     for t in node._btexts(reader):
-        if len(out) >= MAX_SCANNED:
+        if len(out) >= most:
             return out, True
         out.append(t.decode("utf-8") if isinstance(t, bytes) else t)
     return out, False
 
 
-def _rewrite(node, reader, budget: int, notes: list[str]):
+def _rewrite(node, reader, budget: int, notes: list[str], capped: list[str]):
     """``node`` as an OR of at most ``budget`` of its index words, the most frequent first."""
     from whoosh import query
 
-    if isinstance(node, query.FuzzyTerm) and node.maxdist > MAX_EDITS:
-        notes.append(f"edit distance of {_label(node)} lowered to {MAX_EDITS}")
-        node = query.FuzzyTerm(node.fieldname, node.text, node.boost, MAX_EDITS, node.prefixlength)
+    if isinstance(node, query.FuzzyTerm) and (node.maxdist > MAX_EDITS or not node.prefixlength):
+        if node.maxdist > MAX_EDITS:
+            notes.append(f"edit distance of {_label(node)} lowered to {MAX_EDITS}")
+        # The first letter is kept, as spelling correctors do: a fuzzy word then reads one
+        # letter's share of the vocabulary, not all of it.
+        node = query.FuzzyTerm(
+            node.fieldname, node.text, node.boost, min(node.maxdist, MAX_EDITS), 1
+        )
     if isinstance(node, query.Wildcard) and node.text[:1] in ("*", "?"):
         literal = node.text.lstrip("*?")
         notes.append(f"leading wildcard of {node.text!r} dropped (it would scan every word)")
         if not literal.rstrip("*?"):
             return query.NullQuery
         node = query.Wildcard(node.fieldname, literal, node.boost)
-    words, more = _candidates(node, reader)
+    words, more = _candidates(node, reader, SCAN_FACTOR * budget)
     if len(words) > budget or more:
         df = reader.doc_frequency
         words = sorted(words, key=lambda w: (-df(node.fieldname, w), w))[:budget]
-        notes.append(f"{_label(node)} stands for its {budget} most frequent words at most")
+        capped.append(_label(node))
     if not words:
         return query.NullQuery
     return query.Or([query.Term(node.fieldname, w) for w in words], boost=node.boost)
@@ -162,9 +170,14 @@ def bound(q, reader, notify: Callable[[str], None] = lambda _m: None):
         return q
     per = max(1, min(MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS // len(nodes)))
     notes: list[str] = []
-    swaps = {id(n): _rewrite(n, reader, per, notes) for n in nodes}
+    capped: list[str] = []
+    swaps = {id(n): _rewrite(n, reader, per, notes, capped) for n in nodes}
     for note in dict.fromkeys(notes):
         notify(f"query narrowed: {note}")
+    words = list(dict.fromkeys(capped))
+    if words:
+        shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
+        notify(f"query narrowed: {shown} each stand for at most {per} index words")
     return _replace(q, swaps)
 
 
