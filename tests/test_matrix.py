@@ -60,6 +60,15 @@ def _write_corpus(corpus: Path, n: int, seed: int) -> None:
     (corpus / f"notes{seed}.md").write_text("\n\n".join(md) + "\n")
 
 
+def _indexed(tmp_path: Path, n: int, seed: int) -> tuple[Path, IndexStore]:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _write_corpus(corpus, n, seed)
+    store = IndexStore(tmp_path / "index", corpus)
+    store.update()
+    return corpus, store
+
+
 def _assert_same_as_whoosh(store: IndexStore) -> None:
     with Searcher(store, semantic=False) as s:
         analyzer = s.ix.schema["body"].analyzer
@@ -73,11 +82,7 @@ def _assert_same_as_whoosh(store: IndexStore) -> None:
 
 
 def test_matrix_top10_equals_whoosh_bm25f(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    _write_corpus(corpus, 300, 1)
-    store = IndexStore(tmp_path / "index", corpus)
-    store.update()
+    _, store = _indexed(tmp_path, 300, 1)
     assert list(store.current().glob(f"{PREFIX}*.json"))
     _assert_same_as_whoosh(store)
 
@@ -85,11 +90,7 @@ def test_matrix_top10_equals_whoosh_bm25f(tmp_path):
 def test_matrix_stays_exact_across_segments_and_deletions(tmp_path):
     from whoosh import index as windex
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    _write_corpus(corpus, 200, 1)
-    store = IndexStore(tmp_path / "index", corpus)
-    store.update()
+    corpus, store = _indexed(tmp_path, 200, 1)
     _write_corpus(corpus, 150, 2)  # a second segment
     _write_corpus(corpus, 120, 1)  # part1 rewritten: its old sections are deleted
     store.update()
@@ -108,11 +109,7 @@ def test_matrix_stays_exact_across_segments_and_deletions(tmp_path):
 
 
 def test_missing_matrix_files_rank_the_same(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    _write_corpus(corpus, 100, 3)
-    store = IndexStore(tmp_path / "index", corpus)
-    store.update()
+    _, store = _indexed(tmp_path, 100, 3)
     with Searcher(store, semantic=False) as s:
         before = s._bag_rank("health data grant", 10)
     for p in store.current().glob(f"{PREFIX}*"):
@@ -125,11 +122,7 @@ def test_small_index_ranker_scores_exactly_like_the_matrix(tmp_path):
     from ipsearch.matrix import Matrix, SmallRanker
     from ipsearch.search import K1, B
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    _write_corpus(corpus, 150, 4)
-    store = IndexStore(tmp_path / "index", corpus)
-    store.update()
+    corpus, store = _indexed(tmp_path, 150, 4)
     _write_corpus(corpus, 90, 4)
     store.update()
     with Searcher(store, semantic=False) as s:

@@ -436,9 +436,11 @@ class IndexStore:
         entries: dict[str, dict] = {}
         jobs = [(f.path, f.rel, digest, f.size) for f, digest, _ in todo]
         results = parse_all(jobs, self.corpus)
-        for done, ((f, digest, how), parsed) in enumerate(zip(todo, results, strict=True)):
+        for done, (f, digest, how) in enumerate(todo):
             if progress:
                 progress(done, len(todo), f.rel)
+            # Pulled after the progress call: in-process, the file is read only now.
+            parsed = next(results)
             try:
                 if parsed.error is not None:
                     raise parsed.error
