@@ -31,10 +31,12 @@ from pathlib import Path
 
 from whoosh.analysis import Filter
 
+from ipsearch._whoosh import share_segment_buffers
 from ipsearch.corpus import CorpusFile, file_hash, scan
 from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
 from ipsearch.models import IngestReport, Paragraph, Section
 
+share_segment_buffers()
 SCHEMA_VERSION = 4
 Notify = Callable[[str], None]
 # A file modified this close to the start of the last build may have changed again within the
