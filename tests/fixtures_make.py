@@ -137,8 +137,8 @@ def leaflet_pdf(s: Seed | None = None, bookmarks: bool = True) -> bytes:
 
 
 def leaflet_docx(s: Seed | None = None) -> bytes:
-    """The seed page as a Word document: Title and Heading 1 styles, a tracked insertion and
-    deletion, a comment, a header and footer, and a table."""
+    """The seed page as a Word document: Title and Heading 1 styles, a summary table in the
+    overview, a comment, and a running header and footer."""
     import datetime
 
     from docx import Document
@@ -157,11 +157,6 @@ def leaflet_docx(s: Seed | None = None) -> bytes:
         doc.add_paragraph(line)
     for p in s.overview:
         doc.add_paragraph(p)
-    for part in s.partnerships:
-        doc.add_heading(part.name, level=1)
-        doc.add_paragraph(f"{CHAIR} {part.chair}")
-        for p in part.paragraphs:
-            doc.add_paragraph(p)
     table = doc.add_table(rows=1, cols=2)
     table.rows[0].cells[0].text = "Partnership"
     table.rows[0].cells[1].text = "Chair"
@@ -169,6 +164,11 @@ def leaflet_docx(s: Seed | None = None) -> bytes:
         row = table.add_row()
         row.cells[0].text = part.name
         row.cells[1].text = part.chair
+    for part in s.partnerships:
+        doc.add_heading(part.name, level=1)
+        doc.add_paragraph(f"{CHAIR} {part.chair}")
+        for p in part.paragraphs:
+            doc.add_paragraph(p)
     first = doc.paragraphs[2]
     doc.add_comment(first.runs[0], text="Reviewer comment, not content", author="Reviewer")
     out = io.BytesIO()
@@ -191,6 +191,8 @@ def tracked_docx() -> bytes:
     p._p.append(parse_xml(f'<w:del {w} w:id="1" w:author="A">{deleted}</w:del>'))
     p._p.append(parse_xml(f'<w:ins {w} w:id="2" w:author="A">{inserted}</w:ins>'))
     p.add_run(" in total.")
+    gone = doc.add_paragraph()
+    gone._p.append(parse_xml(f'<w:del {w} w:id="3" w:author="A">{deleted}</w:del>'))
     doc.add_paragraph("First point", style="List Bullet")
     doc.add_paragraph("Second point", style="List Bullet 2")
     out = io.BytesIO()

@@ -7,6 +7,7 @@ formats so that line numbers agree with what an editor shows.
 from __future__ import annotations
 
 import codecs
+import importlib
 import os
 import stat
 from pathlib import Path
@@ -22,7 +23,11 @@ SUFFIXES = {
     ".md": "md",
     ".markdown": "md",
     ".jsonl": "jsonl",
+    ".pdf": "pdf",
+    ".docx": "docx",
 }
+# Formats parsed from bytes (not decoded text) by these modules' ``parse(data, source)``.
+BINARY_PARSERS = {"pdf": "ipsearch.ingest.pdf", "docx": "ipsearch.ingest.docx"}
 
 # A single file larger than this is skipped: parsing it would hold too much in memory at once.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -130,6 +135,8 @@ def parse_file(path: Path, source: str) -> ParsedFile:
     fmt = format_of(path)
     if fmt is None:
         raise Skip("unsupported file type")
+    if fmt in BINARY_PARSERS:
+        return importlib.import_module(BINARY_PARSERS[fmt]).parse(read_bytes(path), source)
     text, warnings = read_text(path, source)
     if (
         fmt != "html"

@@ -1,0 +1,139 @@
+"""PDF parser: the seed leaflet made at test time by tests/fixtures_make.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from ipsearch.ingest import Skip, parse_file
+from ipsearch.ingest.pdf import cited_text, page_lines, parse
+from ipsearch.verify import normalise
+from tests.fixtures_make import CHAIR, RUNNING_HEADER, seed, write_all
+
+SEED = seed()
+NAMES = [p.name for p in SEED.partnerships]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    return write_all(tmp_path_factory.mktemp("pdf"))
+
+
+def _parse(files, name: str):
+    return parse(files[name].read_bytes(), name)
+
+
+@pytest.mark.parametrize("name", ["leaflet.pdf", "leaflet-plain.pdf"])
+def test_overview_and_eight_partnerships(files, name):
+    """Sections from bookmarks (leaflet.pdf) or, without them, from the type sizes."""
+    doc = _parse(files, name)
+    assert doc.format == "pdf" and doc.title == SEED.title and doc.title_from == "metadata"
+    paths = [s.heading_path for s in doc.sections]
+    assert paths == [[SEED.title]] + [[SEED.title, n] for n in NAMES]
+    assert [s.level for s in doc.sections] == [1] + [2] * 8
+    assert doc.metadata["pages"] == "4" and doc.metadata["created"] == "2015-12-16"
+
+
+@pytest.mark.parametrize("name", ["leaflet.pdf", "leaflet-plain.pdf"])
+def test_each_chair_is_a_field_of_its_section(files, name):
+    doc = _parse(files, name)
+    for section, part in zip(doc.sections[1:], SEED.partnerships, strict=True):
+        fields = [b for b in section.blocks if b.kind == "field"]
+        assert [(b.key, b.text) for b in fields] == [(CHAIR.rstrip(":"), part.chair)]
+        assert fields[0].index_text() == f"{CHAIR} {part.chair}"
+
+
+@pytest.mark.parametrize("name", ["leaflet.pdf", "leaflet-plain.pdf"])
+def test_every_block_is_verbatim_on_its_page_lines(files, name):
+    data = files[name].read_bytes()
+    doc = parse(data, name)
+    blocks = list(doc.blocks())
+    assert len(blocks) > 30
+    for b in blocks:
+        assert b.page is not None and 1 <= b.first <= b.last
+        cited = cited_text(data, b.page, b.first, b.last)
+        assert cited is not None, b
+        assert normalise(b.text) in normalise(cited), b
+        # The cited lines are the block's own: its first words open them.
+        assert normalise(cited).startswith(normalise(b.text)[:10]) or b.kind == "field"
+
+
+def test_lines_are_numbered_as_pdfium_extracts_the_page(files):
+    data = files["leaflet.pdf"].read_bytes()
+    pdf = pdfium.PdfDocument(data)
+    for index in range(len(pdf)):
+        text = pdf[index].get_textpage().get_text_range()
+        assert page_lines(data, index + 1) == text.replace("\ufffe", "-").split("\r\n")
+    doc = parse(data, "leaflet.pdf")
+    aerospace = doc.sections[1]
+    chair = next(b for b in aerospace.blocks if b.kind == "field")
+    assert page_lines(data, chair.page)[chair.first - 1] == f"{CHAIR} {chair.text}"
+    # A paragraph running over a page break is one block per page, each on its own lines.
+    assert {b.page for b in aerospace.blocks} == {1, 2}
+
+
+@pytest.mark.parametrize("name", ["leaflet.pdf", "leaflet-plain.pdf"])
+def test_running_header_and_page_numbers_are_not_content(files, name):
+    data = files[name].read_bytes()
+    page_text = "\n".join(page_lines(data, 2))
+    assert RUNNING_HEADER in page_text and "Page 2 of 4" in page_text
+    for b in parse(data, name).blocks():
+        assert RUNNING_HEADER not in b.text
+        assert not re.search(r"Page \d of \d", b.text)
+
+
+def test_line_end_hyphens_join_for_indexing_only(files):
+    doc = _parse(files, "hyphen.pdf")
+    first = next(doc.blocks())
+    assert "develop-ment" in first.text and "co-investment" in first.text
+    assert "development" in first.index_text()
+    # The document writes "co-investment" with its hyphen elsewhere, so that one stays.
+    assert "co-investment" in first.index_text() and "coinvestment" not in first.index_text()
+    assert "develop-ment" in cited_text(files["hyphen.pdf"].read_bytes(), 1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("scanned.pdf", "no text layer"),
+        ("encrypted.pdf", "encrypted"),
+        ("damaged.pdf", "damaged"),
+    ],
+)
+def test_unreadable_pdfs_are_skipped_with_their_reason(files, name, reason):
+    with pytest.raises(Skip, match=reason):
+        _parse(files, name)
+    with pytest.raises(Skip, match=reason):
+        parse_file(files[name], name)
+    assert page_lines(files[name].read_bytes(), 1) in (None, [""])
+
+
+def test_title_is_the_largest_text_on_page_one_without_metadata(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(0, 6, "Consultation response", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 22)
+    pdf.cell(0, 12, "Skills for Growth", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 5, "Body text of the response. " * 30)
+    doc = parse(bytes(pdf.output()), "response.pdf")
+    assert (doc.title, doc.title_from) == ("Skills for Growth", "largest text")
+    assert doc.sections[-1].heading_path == ["Skills for Growth"]
+
+
+def test_out_of_range_citations_are_none(files):
+    data = files["leaflet.pdf"].read_bytes()
+    assert cited_text(data, 9, 1, 1) is None
+    assert cited_text(data, 1, 0, 1) is None
+    assert cited_text(data, 1, 5, 500) is None
+
+
+def test_parse_file_reads_pdf_as_bytes(files):
+    doc = parse_file(files["leaflet.pdf"], "docs/leaflet.pdf")
+    assert doc.source == "docs/leaflet.pdf" and doc.format == "pdf"
