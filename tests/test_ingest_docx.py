@@ -116,3 +116,15 @@ def test_parse_file_reads_docx_as_bytes(tmp_path: Path, leaflet):
     p.write_bytes(leaflet)
     doc = parse_file(p, "brief.docx")
     assert doc.source == "brief.docx" and len(doc.sections) == 9
+
+
+def test_quotes_verify_against_the_cited_paragraphs(tmp_path: Path, leaflet):
+    from ipsearch.verify import verify_quote
+
+    p = tmp_path / "brief.docx"
+    p.write_bytes(leaflet)
+    doc = parse(leaflet, "brief.docx")
+    chair = next(b for b in doc.sections[1].blocks if b.kind == "field")
+    assert verify_quote(p, (chair.first, chair.last), f"{CHAIR} {chair.text}")
+    assert not verify_quote(p, (chair.first + 1, chair.first + 1), f"{CHAIR} {chair.text}")
+    assert not verify_quote(tmp_path / "gone.docx", (1, 1), "x")

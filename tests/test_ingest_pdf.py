@@ -137,3 +137,15 @@ def test_out_of_range_citations_are_none(files):
 def test_parse_file_reads_pdf_as_bytes(files):
     doc = parse_file(files["leaflet.pdf"], "docs/leaflet.pdf")
     assert doc.source == "docs/leaflet.pdf" and doc.format == "pdf"
+
+
+def test_quotes_verify_on_the_cited_page(files):
+    from ipsearch.verify import verify_quote
+
+    path = files["leaflet.pdf"]
+    doc = parse(path.read_bytes(), "leaflet.pdf")
+    chair = next(b for b in doc.sections[1].blocks if b.kind == "field")
+    lines = (chair.first, chair.last)
+    assert verify_quote(path, lines, f"{CHAIR} {chair.text}", page=chair.page)
+    assert not verify_quote(path, lines, f"{CHAIR} {chair.text}", page=chair.page + 1)
+    assert not verify_quote(path, lines, f"{CHAIR} {chair.text}")  # no page: no check

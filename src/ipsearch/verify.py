@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ipsearch.ingest import Skip, format_of, read_text, render_lines, split_lines
+from ipsearch.ingest import BINARY_PARSERS, Skip, format_of, read_text, render_lines, split_lines
 
 _SPACE = re.compile(r"\s+")
 
@@ -16,11 +16,14 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def cited_text(path: Path, lines: tuple[int, int]) -> str | None:
-    """Reader-visible text of lines ``first..last`` of ``path``; None when they cannot be read."""
+def cited_text(path: Path, lines: tuple[int, int], page: int | None = None) -> str | None:
+    """Reader-visible text of lines ``first..last`` of ``path`` (of ``page`` for a PDF, of the
+    numbered paragraphs for a DOCX); None when they cannot be read."""
     fmt = format_of(path)
     if fmt is None:
         return None
+    if fmt in BINARY_PARSERS:
+        return _binary_cited_text(fmt, path, lines, page)
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
@@ -34,12 +37,25 @@ def cited_text(path: Path, lines: tuple[int, int]) -> str | None:
     return render_lines(fmt, all_lines[first - 1 : last])
 
 
-def verify_quote(path: Path, lines: tuple[int, int], quote: str) -> bool:
+def verify_quote(path: Path, lines: tuple[int, int], quote: str, page: int | None = None) -> bool:
     """Whether ``quote`` occurs verbatim (up to whitespace) within the cited lines."""
-    text = cited_text(path, lines)
+    text = cited_text(path, lines, page)
     if text is None or not quote.strip():
         return False
     return normalise(quote) in normalise(text)
+
+
+def _binary_cited_text(fmt: str, path: Path, lines: tuple[int, int], page: int | None):
+    first, last = lines
+    if fmt == "docx":
+        from ipsearch.ingest.docx import paragraph_text
+
+        return paragraph_text(path, first, last)
+    if page is None:  # a PDF line number means nothing without its page
+        return None
+    from ipsearch.ingest.pdf import cited_text as pdf_cited_text
+
+    return pdf_cited_text(path, page, first, last)
 
 
 @lru_cache(maxsize=32)

@@ -125,7 +125,10 @@ def open_docx(source: bytes | Path):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    data = source.read_bytes() if isinstance(source, Path) else source
+    try:
+        data = source.read_bytes() if isinstance(source, Path) else source
+    except OSError as e:
+        raise Skip(f"unreadable ({e.strerror or e})") from e
     if data[:4] == _OLE:
         raise Skip("encrypted or legacy Word file (not a DOCX package)")
     try:
