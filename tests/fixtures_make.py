@@ -251,12 +251,20 @@ def damaged_docx() -> bytes:
 
 
 def long_pdf(pages: int) -> bytes:
-    """A document of about ``pages`` pages: the seed leaflet repeated (for benchmarks)."""
+    """A document of at least ``pages`` pages: the seed leaflet with its partnerships repeated
+    (for benchmarks)."""
     s = seed()
-    one = len(_leaflet_pdf(s).pages)
-    repeats = max(1, -(-pages // one))
-    big = Seed(s.title, s.dateline, s.overview, s.partnerships * repeats)
-    return bytes(_leaflet_pdf(big).output())
+
+    def make(repeats: int):
+        return _leaflet_pdf(Seed(s.title, s.dateline, s.overview, s.partnerships * repeats))
+
+    repeats = 1
+    pdf = make(repeats)
+    while len(pdf.pages) < pages:  # scale by the pages one repeat adds, then close in
+        per = max(0.5, (len(pdf.pages) - 1) / repeats)
+        repeats = max(repeats + 1, int(repeats + (pages - len(pdf.pages)) / per))
+        pdf = make(repeats)
+    return bytes(pdf.output())
 
 
 FIXTURES = {

@@ -56,10 +56,10 @@ class Line:
     right: float
     size: float
     bold: bool
+    text: str = ""
 
-    @property
-    def text(self) -> str:
-        return reader_text(self.raw).strip()
+    def __post_init__(self) -> None:
+        self.text = reader_text(self.raw).strip()
 
 
 @dataclass

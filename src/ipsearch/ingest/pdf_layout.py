@@ -165,11 +165,17 @@ def outline_headings(pages: list[Page], marks: list[Bookmark], skip: set) -> lis
     """Each outline entry placed on its page: on the lines that spell its title, nearest the
     entry's destination height; else at the first line below that height."""
     by_page = {p.number: [ln for ln in p.lines if (ln.page, ln.no) not in skip] for p in pages}
+    norms = {id(ln): _norm(ln.text) for lines in by_page.values() for ln in lines}
     used: set[int] = set()
     runs: list[Run] = []
     for mark in marks:
         lines = by_page.get(mark.page) or []
-        matches = [m for i in range(len(lines)) if (m := _spells(lines, i, mark.title, used))]
+        want = _norm(mark.title)
+        matches = [
+            m
+            for i, ln in enumerate(lines)
+            if want.startswith(norms[id(ln)]) and (m := _spells(lines, i, want, norms, used))
+        ]
         if matches:
             target = mark.y
             best = min(matches, key=lambda m: abs(m[0].top - target) if target else 0)
@@ -182,19 +188,20 @@ def outline_headings(pages: list[Page], marks: list[Bookmark], skip: set) -> lis
     return runs
 
 
-def _spells(lines: list[Line], i: int, title: str, used: set[int]) -> list[Line] | None:
-    want = _norm(title)
+def _spells(lines: list[Line], i: int, want: str, norms: dict, used: set[int]) -> list[Line]:
+    """The lines from ``i`` on that spell the normalised title ``want``, or []."""
     got: list[Line] = []
+    text = ""
     for line in lines[i : i + HEADING_MAX_LINES]:
         if id(line) in used:
-            return None
+            return []
         got.append(line)
-        text = _norm(" ".join(ln.text for ln in got))
+        text = f"{text} {norms[id(line)]}".strip()
         if text == want:
             return got
         if not want.startswith(text + " "):
-            return None
-    return None
+            return []
+    return []
 
 
 def _short(line: Line, col: tuple[float, float], share: float) -> bool:
