@@ -149,3 +149,52 @@ def test_quotes_verify_on_the_cited_page(files):
     assert verify_quote(path, lines, f"{CHAIR} {chair.text}", page=chair.page)
     assert not verify_quote(path, lines, f"{CHAIR} {chair.text}", page=chair.page + 1)
     assert not verify_quote(path, lines, f"{CHAIR} {chair.text}")  # no page: no check
+
+
+def _line(page: int, no: int, text: str, top: float, size: float = 10.0):
+    from ipsearch.ingest.pdf import Line
+
+    return Line(page, no, text, top, top - size, top - size, 50, 500, size, False)
+
+
+def test_running_chapter_headers_and_lone_page_numbers_are_furniture():
+    from ipsearch.ingest.pdf import Page
+    from ipsearch.ingest.pdf_layout import furniture
+
+    pages = [
+        Page(
+            n,
+            800,
+            [
+                _line(n, 1, f"Chapter 2: Setup {n + 6}", 780),
+                # A heading that opens two of six pages at the same height: content.
+                _line(n, 2, "Results" if n < 3 else ["Aims", "Scope", "Plan", "Cost"][n - 3], 700),
+                _line(n, 3, "Body text that differs on every page " + "x" * n, 400),
+                _line(n, 4, str(n), 40),
+            ],
+        )
+        for n in (1, 2, 3, 4, 5, 6)
+    ]
+    assert furniture(pages) == {(n, no) for n in range(1, 7) for no in (1, 4)}
+
+
+def test_outline_entries_match_numbered_headings():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    for number, name in (("1", "Scope"), ("1.1", "Terms used"), ("2", "Method")):
+        pdf.start_section(name, level=number.count("."))
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.cell(0, 8, f"{number} {name}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 10)
+        pdf.multi_cell(0, 5, f"What the {name.lower()} part says. " * 8, new_x="LMARGIN")
+        pdf.ln(4)
+    doc = parse(bytes(pdf.output()), "spec.pdf")
+    assert [s.heading_path for s in doc.sections] == [
+        ["Scope"],
+        ["Scope", "Terms used"],
+        ["Method"],
+    ]
+    assert [s.blocks[0].text for s in doc.sections] == ["1 Scope", "1.1 Terms used", "2 Method"]
+    assert all(s.blocks[0].kind == "heading" for s in doc.sections)

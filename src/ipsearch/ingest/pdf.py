@@ -51,7 +51,8 @@ class Line:
     no: int
     raw: str
     top: float
-    bottom: float
+    bottom: float  # of the first char; ``end`` of the last (PDFium may join two lines in one)
+    end: float
     left: float
     right: float
     size: float
@@ -201,15 +202,14 @@ def _char_index(tp: pdfium.PdfTextPage, text_index: int) -> int:
 
 def _measure(fonts: _Fonts, chars: list[int], page: int, no: int, raw: str) -> Line | None:
     first, mid, last = chars
-    vertical = fonts.loose(first)
-    left = fonts.tight(first)
-    right = fonts.tight(last)
-    if vertical is None or left is None or right is None:
+    vertical, closing = fonts.loose(first), fonts.loose(last)
+    left, right = fonts.tight(first), fonts.tight(last)
+    if vertical is None or closing is None or left is None or right is None:
         return None
     sizes = sorted(fonts.size(i) for i in chars)
     bold = all(fonts.bold(i) for i in chars)
     top, bottom = vertical
-    return Line(page, no, raw, top, bottom, left[0], right[1], sizes[1], bold)
+    return Line(page, no, raw, top, bottom, closing[1], left[0], right[1], sizes[1], bold)
 
 
 def metadata(pdf: pdfium.PdfDocument) -> dict[str, str]:

@@ -70,11 +70,25 @@ def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+_NUMBERING = re.compile(
+    r"^(?:(?:chapter|section|part|appendix)\s+\w+[.:]?\s+"
+    r"|\d+(?:\.\d+)*\.?\s+|[a-z]\.\d+(?:\.\d+)*\.?\s+)"
+)
+
+
+def _norm_title(text: str) -> str:
+    """A heading compared without its numbering: an outline may say "Setup" for "2.1 Setup"."""
+    norm = _norm(text)
+    return _NUMBERING.sub("", norm, count=1) or norm
+
+
 def furniture(pages: list[Page]) -> set[tuple[int, int]]:
     """(page, line) of running headers, footers and page numbers: lines near the top or bottom
-    edge that repeat (digits aside) at the same height on many pages, or are a page number."""
+    edge that repeat (digits aside) at the same height on many pages, or on a few pages as
+    the page's outermost line with a number in it (``Chapter 2: Setup 7``), or are a lone
+    page number."""
     drop: set[tuple[int, int]] = set()
-    seen: dict[tuple[str, int], list[Line]] = defaultdict(list)
+    seen: dict[tuple[str, int], list[tuple[Line, bool]]] = defaultdict(list)
     for page in pages:
         if not page.lines:
             continue
@@ -84,16 +98,19 @@ def furniture(pages: list[Page]) -> set[tuple[int, int]]:
             top_zone = line.top >= page.height * (1 - EDGE)
             if not (top_zone or line.bottom <= page.height * EDGE):
                 continue
-            if id(line) in ends and _PAGE_NO.match(line.text):
+            outermost = id(line) in ends
+            if outermost and _PAGE_NO.match(line.text):
                 drop.add((line.page, line.no))
                 continue
             key = re.sub(r"\d+", "#", _norm(line.text))
-            seen[(key, round(line.top / 6))].append(line)
+            seen[(key, round(line.top / 6))].append((line, outermost))
     pages_with_text = sum(1 for p in pages if p.lines)
     need = max(2, ceil(0.4 * pages_with_text))
-    for lines in seen.values():
-        if pages_with_text >= 2 and len({ln.page for ln in lines}) >= need:
-            drop.update((ln.page, ln.no) for ln in lines)
+    for (key, _), found in seen.items():
+        on = len({ln.page for ln, _ in found})
+        numbered = "#" in key and all(outermost for _, outermost in found)
+        if pages_with_text >= 2 and (on >= need or (numbered and on >= 2)):
+            drop.update((ln.page, ln.no) for ln, _ in found)
     return drop
 
 
@@ -103,12 +120,12 @@ def stats(lines: list[Line]) -> Stats:
         weight[round(line.size * 2) / 2] += len(line.text)
     body = weight.most_common(1)[0][0] if weight else 10.0
     ratios = [
-        (a.bottom - b.bottom) / b.size
+        (a.end - b.bottom) / b.size
         for a, b in zip(lines, lines[1:], strict=False)
         if a.page == b.page
         and abs(a.size - body) <= 0.5
         and abs(b.size - body) <= 0.5
-        and 0 < a.bottom - b.bottom < 4 * b.size
+        and 0 < a.end - b.bottom < 4 * b.size
     ]
     ratios.sort()
     return Stats(body, ratios[len(ratios) // 2] if ratios else 1.2)
@@ -157,7 +174,7 @@ def _heading_style(line: Line, st: Stats) -> str:
 
 
 def _continues(prev: Line, line: Line, st: Stats) -> bool:
-    gap = prev.bottom - line.bottom
+    gap = prev.end - line.bottom
     return prev.page == line.page and 0 < gap <= line.size * (st.pitch + 0.4)
 
 
@@ -170,11 +187,12 @@ def outline_headings(pages: list[Page], marks: list[Bookmark], skip: set) -> lis
     runs: list[Run] = []
     for mark in marks:
         lines = by_page.get(mark.page) or []
-        want = _norm(mark.title)
+        want = _norm_title(mark.title)
         matches = [
             m
             for i, ln in enumerate(lines)
-            if want.startswith(norms[id(ln)]) and (m := _spells(lines, i, want, norms, used))
+            if want.startswith(_norm_title(norms[id(ln)]))
+            and (m := _spells(lines, i, want, norms, used))
         ]
         if matches:
             target = mark.y
@@ -196,7 +214,7 @@ def _spells(lines: list[Line], i: int, want: str, norms: dict, used: set[int]) -
         if id(line) in used:
             return []
         got.append(line)
-        text = f"{text} {norms[id(line)]}".strip()
+        text = _norm_title(f"{text} {norms[id(line)]}".strip())
         if text == want:
             return got
         if not want.startswith(text + " "):
