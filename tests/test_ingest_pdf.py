@@ -198,3 +198,19 @@ def test_outline_entries_match_numbered_headings():
     ]
     assert [s.blocks[0].text for s in doc.sections] == ["1 Scope", "1.1 Terms used", "2 Method"]
     assert all(s.blocks[0].kind == "heading" for s in doc.sections)
+
+
+def test_hyphen_in_a_field_label_or_list_item_keeps_its_place(tmp_path):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 6, "Co-\nordinator: National Grid\n\n- A list item about develop-\nment work")
+    doc = parse(bytes(pdf.output()), "f.pdf")
+    blocks = list(doc.blocks())
+    field = next(b for b in blocks if b.kind == "field")
+    assert (field.key, field.text) == ("Co-ordinator", "National Grid")
+    item = next(b for b in blocks if b.kind == "item")
+    assert item.text == "A list item about develop-ment work"
+    assert item.index_text() == "A list item about development work"

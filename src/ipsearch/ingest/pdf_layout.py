@@ -29,6 +29,7 @@ _ITEM = re.compile(r"^\s*(?:[•●▪◦‣∙·*–-]|\(?\d{1,3}[.)]|\(?[a-z][
 _WORD = re.compile(r"\w+")
 _HYPHENATED = re.compile(rf"(\w+){SOFT_HYPHEN}(\w+)")
 HEADING_SCALE = 1.15  # a heading is set at least this much larger than the body text
+SIZE_CHANGE = 1.12  # a paragraph does not change type size by more (inline code may, a little)
 HEADING_MAX_LINES = 3
 HEADING_MAX_WORDS = 25
 
@@ -229,7 +230,8 @@ def _short(line: Line, col: tuple[float, float], share: float) -> bool:
 
 def _breaks(prev: Line, line: Line, st: Stats, col: tuple[float, float]) -> bool:
     """Whether ``line`` starts a new block after ``prev`` on the same page."""
-    if abs(prev.size - line.size) > 0.6 or not _continues(prev, line, st):
+    small, large = sorted((prev.size, line.size))
+    if large > small * SIZE_CHANGE or not _continues(prev, line, st):
         return True
     if _ITEM.match(line.text):
         return True
@@ -249,11 +251,11 @@ def _block(lines: list[Line], col: tuple[float, float]) -> PdfBlock:
     elif len(lines) == 1 and (field := split_field(text)):
         kind, (key, text) = "field", field
     block = PdfBlock(kind, text, first.no, lines[-1].no, level=level, key=key, page=first.page)
+    # The marked text has the same length as the reader's (one char per hyphen), so the
+    # block's text is its tail.
     marked = " ".join(ln.raw.strip() for ln in lines)
     if SOFT_HYPHEN in marked:
-        block.marked = marked[item.end() :] if item else marked
-        if key is not None:
-            block.marked = split_field(block.marked)[1]
+        block.marked = marked[len(marked) - len(text) :]
     return block
 
 
