@@ -16,14 +16,13 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from lxml import etree
 
 from ipsearch.ingest import Skip
-from ipsearch.ingest.model import Block, Document
-from ipsearch.ingest.tree import Heading, build_sections, split_field
+from ipsearch.ingest.model import Document
+from ipsearch.ingest.numbered import Unit, add_table, build_document, units_text
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
@@ -42,18 +41,6 @@ _OLE = b"\xd0\xcf\x11\xe0"  # a legacy .doc, or a password-protected DOCX wrappe
 
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
-
-
-@dataclass
-class Unit:
-    """One numbered unit: a paragraph or a table row."""
-
-    number: int
-    text: str
-    heading: str | int | None = None  # "title", or a heading level 1-9
-    item: int = 0  # list nesting depth (1 = top level); 0 when not a list item
-    cells: list[str] | None = None
-    header: list[str] | None = None
 
 
 class _Styles:
@@ -178,18 +165,14 @@ def _body_elements(parent) -> Iterator:
 
 
 def _table_units(tbl, out: list[Unit]) -> None:
-    """One unit per non-empty row; rows after the first carry the first row as header."""
-    header: list[str] | None = None
-    for tr in tbl.iterchildren(_w("tr")):
-        cells = [
+    rows = (
+        [
             " ".join(t for p in tc.iter(_w("p")) if (t := run_text(p).strip()))
             for tc in tr.iterchildren(_w("tc"))
         ]
-        if not any(cells):
-            continue
-        out.append(Unit(len(out) + 1, " | ".join(cells), cells=cells, header=header))
-        if header is None:
-            header = cells
+        for tr in tbl.iterchildren(_w("tr"))
+    )
+    add_table(out, rows)
 
 
 def paragraph_text(source: bytes | Path, first: int, last: int) -> str | None:
@@ -199,33 +182,7 @@ def paragraph_text(source: bytes | Path, first: int, last: int) -> str | None:
         found = units(open_docx(source))
     except Skip:
         return None
-    if first < 1 or last < first or last > len(found):
-        return None
-    return "\n".join(u.text for u in found[first - 1 : last])
-
-
-def _block(u: Unit, levels: dict) -> Block | Heading:
-    if u.heading is not None:
-        return Heading(levels[u.heading], u.text)
-    if u.cells is not None:
-        return Block("row", u.text, u.number, u.number, cells=u.cells, header=u.header)
-    if u.item:
-        return Block("item", u.text, u.number, u.number, level=u.item)
-    field = split_field(u.text)
-    if field:
-        return Block("field", field[1], u.number, u.number, key=field[0])
-    return Block("paragraph", u.text, u.number, u.number)
-
-
-def _stream(found: list[Unit]) -> Iterator[Block | Heading]:
-    # The Title paragraph sits above Heading 1, as an HTML h1 above its h2s.
-    shift = 1 if any(u.heading == "title" for u in found) else 0
-    levels: dict = {"title": 1, **{n: n + shift for n in range(1, 10)}}
-    for u in found:
-        item = _block(u, levels)
-        yield item
-        if isinstance(item, Heading):
-            yield Block("heading", u.text, u.number, u.number, level=item.level)
+    return units_text(found, first, last)
 
 
 def _metadata(doc) -> dict[str, str]:
@@ -242,22 +199,6 @@ def _metadata(doc) -> dict[str, str]:
     return meta
 
 
-def _title(meta: dict[str, str], found: list[Unit], source: str) -> tuple[str, str]:
-    if meta.get("title"):
-        return meta["title"], "metadata"
-    for kind, name in (("title", "title"), (1, "h1")):
-        u = next((u for u in found if u.heading == kind), None)
-        if u:
-            return u.text, name
-    return PurePosixPath(source).stem, "file name"
-
-
 def parse(data: bytes, source: str) -> Document:
     doc = open_docx(data)
-    found = units(doc)
-    if not found:
-        raise Skip("no text")
-    meta = _metadata(doc)
-    title, title_from = _title(meta, found, source)
-    sections = build_sections(_stream(found), title)
-    return Document(source, "docx", title, title_from, meta, sections, unit="paragraph")
+    return build_document(source, "docx", units(doc), _metadata(doc))
