@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -200,6 +201,79 @@ def tracked_docx() -> bytes:
     return out.getvalue()
 
 
+_ODF_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"'
+)
+
+
+def leaflet_odt(s: Seed | None = None) -> bytes:
+    """The seed page as OpenDocument text, written as ODF XML: a Title paragraph, level-1
+    headings, a table, a list, a tracked deletion and insertion, a comment and a footnote."""
+    from xml.sax.saxutils import escape as x
+
+    s = s or seed()
+    body = [f'<text:p text:style-name="P1">{x(s.title)}</text:p>']
+    body += [f"<text:p>{x(line)}</text:p>" for line in s.dateline]
+    body.append(
+        "<text:tracked-changes><text:changed-region text:id='c1'><text:deletion>"
+        "<text:p>a deleted sentence</text:p></text:deletion></text:changed-region>"
+        "</text:tracked-changes>"
+    )
+    for i, p in enumerate(s.overview):
+        note = (
+            '<text:note text:note-class="footnote"><text:note-body><text:p>A footnote'
+            "</text:p></text:note-body></text:note>"
+            if i == 0
+            else ""
+        )
+        body.append(f"<text:p>{x(p)}{note}</text:p>")
+    body.append(
+        "<text:p>Funding: <text:change text:change-id='c1'/><text:span>up to"
+        "</text:span><text:s text:c='2'/>March 2017<office:annotation><text:p>Check this"
+        "</text:p></office:annotation></text:p>"
+    )
+    body.append("<table:table>")
+    for cells in [("Partnership", "Chair")] + [(q.name, q.chair) for q in s.partnerships]:
+        row = "".join(
+            f"<table:table-cell><text:p>{x(c)}</text:p></table:table-cell>" for c in cells
+        )
+        body.append(f"<table:table-row>{row}</table:table-row>")
+    body.append("</table:table>")
+    for part in s.partnerships:
+        body.append(f'<text:h text:outline-level="1">{x(part.name)}</text:h>')
+        body.append(f"<text:p>{CHAIR} {x(part.chair)}</text:p>")
+        body += [f"<text:p>{x(p)}</text:p>" for p in part.paragraphs]
+    body.append(
+        "<text:list><text:list-item><text:p>First point</text:p><text:list><text:list-item>"
+        "<text:p>Nested point</text:p></text:list-item></text:list></text:list-item></text:list>"
+    )
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODF_NS}>'
+        '<office:automatic-styles><style:style style:name="P1" style:family="paragraph" '
+        'style:parent-style-name="Title"/></office:automatic-styles>'
+        f"<office:body><office:text>{''.join(body)}</office:text></office:body>"
+        "</office:document-content>"
+    )
+    meta = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-meta {_ODF_NS}><office:meta>'
+        f"<dc:title>{x(s.title)}</dc:title><dc:creator>Skills Funding Agency</dc:creator>"
+        "<meta:creation-date>2015-03-06T09:00:00</meta:creation-date>"
+        "<dc:date>2015-12-16T10:00:00</dc:date></office:meta></office:document-meta>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", content)
+        z.writestr("meta.xml", meta)
+        z.writestr("META-INF/manifest.xml", "<manifest/>")
+    return out.getvalue()
+
+
 def hyphen_pdf() -> bytes:
     """One page whose paragraph breaks a word with a hyphen at a line end."""
     from fpdf import FPDF
@@ -272,6 +346,7 @@ FIXTURES = {
     "leaflet-plain.pdf": lambda: leaflet_pdf(bookmarks=False),
     "leaflet.docx": leaflet_docx,
     "tracked.docx": tracked_docx,
+    "leaflet.odt": leaflet_odt,
     "hyphen.pdf": hyphen_pdf,
     "scanned.pdf": scanned_pdf,
     "encrypted.pdf": encrypted_pdf,

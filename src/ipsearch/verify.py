@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 
 from ipsearch.ingest import BINARY_PARSERS, Skip, format_of, read_text, render_lines, split_lines
@@ -47,10 +48,8 @@ def verify_quote(path: Path, lines: tuple[int, int], quote: str, page: int | Non
 
 def _binary_cited_text(fmt: str, path: Path, lines: tuple[int, int], page: int | None):
     first, last = lines
-    if fmt == "docx":
-        from ipsearch.ingest.docx import paragraph_text
-
-        return paragraph_text(path, first, last)
+    if fmt != "pdf":  # DOCX, ODT: numbered paragraphs
+        return import_module(BINARY_PARSERS[fmt]).paragraph_text(path, first, last)
     if page is None:  # a PDF line number means nothing without its page
         return None
     from ipsearch.ingest.pdf import cited_text as pdf_cited_text

@@ -25,9 +25,10 @@ SUFFIXES = {
     ".jsonl": "jsonl",
     ".pdf": "pdf",
     ".docx": "docx",
+    ".odt": "odt",
 }
 # Formats parsed from bytes (not decoded text) by these modules' ``parse(data, source)``.
-BINARY_PARSERS = {"pdf": "ipsearch.ingest.pdf", "docx": "ipsearch.ingest.docx"}
+BINARY_PARSERS = {f: f"ipsearch.ingest.{f}" for f in ("pdf", "docx", "odt")}
 
 # A single file larger than this is skipped: parsing it would hold too much in memory at once.
 MAX_FILE_BYTES = 64 * 1024 * 1024
