@@ -107,8 +107,8 @@ def run_text(p) -> str:
     return "".join(_CHARS.get(el.tag, el.text or "") for el in _RUN_TEXT(p))
 
 
-def open_docx(source: bytes | Path):
-    """The python-docx Document, or ``Skip`` with the reason."""
+def read_docx(source: bytes | Path) -> tuple[list[Unit], dict[str, str]]:
+    """The document's numbered units and metadata, or ``Skip`` with the reason."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -119,13 +119,16 @@ def open_docx(source: bytes | Path):
     if data[:4] == _OLE:
         raise Skip("encrypted or legacy Word file (not a DOCX package)")
     try:
-        return docx.Document(io.BytesIO(data))
+        doc = docx.Document(io.BytesIO(data))
+        return units(doc), _metadata(doc)
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError) as e:
         raise Skip("damaged Word document (not a readable DOCX package)") from e
     except ValueError as e:  # e.g. a template or macro document's content type
         raise Skip(f"not a Word document ({e})") from e
-    except Exception as e:  # lxml parse errors on a corrupt part
-        raise Skip(f"damaged Word document ({type(e).__name__})") from e
+    except Exception as e:
+        # A corrupt part fails wherever python-docx, zipfile, zlib or lxml first reads it
+        # (parts load lazily): whatever the error, the file is damaged, not our bug to show.
+        raise Skip("damaged Word document (a part of it cannot be read)") from e
 
 
 def units(doc) -> list[Unit]:
@@ -179,7 +182,7 @@ def paragraph_text(source: bytes | Path, first: int, last: int) -> str | None:
     """Text of units ``first..last`` (1-based), one per line; None if out of range or
     unreadable."""
     try:
-        found = units(open_docx(source))
+        found, _ = read_docx(source)
     except Skip:
         return None
     return units_text(found, first, last)
@@ -200,5 +203,5 @@ def _metadata(doc) -> dict[str, str]:
 
 
 def parse(data: bytes, source: str) -> Document:
-    doc = open_docx(data)
-    return build_document(source, "docx", units(doc), _metadata(doc))
+    found, meta = read_docx(data)
+    return build_document(source, "docx", found, meta)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -82,6 +83,10 @@ def _read(source: bytes | Path) -> tuple[etree._Element, etree._Element | None]:
         raise Skip(f"unreadable ({e.strerror or e})") from e
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError) as e:
         raise Skip("damaged OpenDocument file (not a readable ODT package)") from e
+    except (NotImplementedError, EOFError, RuntimeError, zlib.error) as e:
+        # zipfile's errors for an unknown compression method, a cut-off member, an
+        # encrypted member, corrupt deflate data.
+        raise Skip("damaged OpenDocument file (a part of it cannot be read)") from e
     return content, meta
 
 
