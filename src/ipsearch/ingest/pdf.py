@@ -172,7 +172,7 @@ class _Fonts:
 
 
 def read_page(pdf: pdfium.PdfDocument, number: int) -> Page:
-    """Lines of one page with geometry and font, sampling five chars a line (not every char):
+    """Lines of one page with geometry and font, sampling a few chars a line (not every char):
     fast enough for hundreds of pages, enough to tell headings and paragraphs apart."""
     p = pdf[number - 1]
     tp = p.get_textpage()
@@ -185,10 +185,7 @@ def read_page(pdf: pdfium.PdfDocument, number: int) -> Page:
                 continue
             start = offset + len(raw) - len(raw.lstrip())
             end = start + len(stripped) - 1
-            span = end - start
-            at = (start, start + span // 4, start + span // 2, start + 3 * span // 4, end)
-            chars = [_char_index(tp, t) for t in at]
-            line = _measure(fonts, chars, number, no, raw)
+            line = _measure(fonts, (start, end), number, no, raw)
             if line is not None:
                 out.append(line)
         return Page(number, p.get_height(), out)
@@ -202,16 +199,22 @@ def _char_index(tp: pdfium.PdfTextPage, text_index: int) -> int:
     return text_index if i < 0 else i
 
 
-def _measure(fonts: _Fonts, chars: list[int], page: int, no: int, raw: str) -> Line | None:
-    first, last = chars[0], chars[-1]
+def _measure(fonts: _Fonts, span: tuple[int, int], page: int, no: int, raw: str) -> Line | None:
+    """A line's geometry from its text index span, sampling first, middle and last char (and
+    the quarter points when their sizes disagree)."""
+    start, end = span
+    first, mid, last = (_char_index(fonts.tp, t) for t in (start, (start + end) // 2, end))
     vertical, closing = fonts.loose(first), fonts.loose(last)
     left, right = fonts.tight(first), fonts.tight(last)
     if vertical is None or closing is None or left is None or right is None:
         return None
-    sizes = sorted(fonts.size(i) for i in chars)
-    bold = all(fonts.bold(i) for i in chars)
+    sizes = [fonts.size(i) for i in (first, mid, last)]
+    if max(sizes) != min(sizes):
+        quarters = ((3 * start + end) // 4, (start + 3 * end) // 4)
+        sizes += [fonts.size(_char_index(fonts.tp, t)) for t in quarters]
+    size = sorted(sizes)[len(sizes) // 2]
+    bold = all(fonts.bold(i) for i in (first, mid, last))
     top, bottom = vertical
-    size = sizes[len(sizes) // 2]
     return Line(page, no, raw, top, bottom, closing[1], left[0], right[1], size, bold)
 
 

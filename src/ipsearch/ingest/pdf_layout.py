@@ -184,6 +184,7 @@ def outline_headings(pages: list[Page], marks: list[Bookmark], skip: set) -> lis
     entry's destination height; else at the first line below that height."""
     by_page = {p.number: [ln for ln in p.lines if (ln.page, ln.no) not in skip] for p in pages}
     norms = {id(ln): _norm(ln.text) for lines in by_page.values() for ln in lines}
+    titled = {k: _norm_title(v) for k, v in norms.items()}
     used: set[int] = set()
     runs: list[Run] = []
     for mark in marks:
@@ -192,8 +193,7 @@ def outline_headings(pages: list[Page], marks: list[Bookmark], skip: set) -> lis
         matches = [
             m
             for i, ln in enumerate(lines)
-            if want.startswith(_norm_title(norms[id(ln)]))
-            and (m := _spells(lines, i, want, norms, used))
+            if want.startswith(titled[id(ln)]) and (m := _spells(lines, i, want, norms, used))
         ]
         if matches:
             target = mark.y
