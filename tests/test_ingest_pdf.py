@@ -214,3 +214,31 @@ def test_hyphen_in_a_field_label_or_list_item_keeps_its_place(tmp_path):
     item = next(b for b in blocks if b.kind == "item")
     assert item.text == "A list item about develop-ment work"
     assert item.index_text() == "A list item about development work"
+
+
+def test_a_pdf_locked_only_against_editing_is_read():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 6, "Chaired by: Airbus")
+    pdf.set_encryption(owner_password="owner")  # no user password: anyone may open it
+    doc = parse(bytes(pdf.output()), "locked.pdf")
+    assert [(b.key, b.text) for b in doc.blocks()] == [("Chaired by", "Airbus")]
+
+
+@pytest.mark.parametrize(
+    ("title", "kept"),
+    [
+        ("Annual report 2015", "Annual report 2015"),
+        ("Microsoft Word - Annual report.docx", None),
+        ("Microsoft Word - Annual report", "Annual report"),
+        ("untitled", None),
+        ("", None),
+    ],
+)
+def test_metadata_titles_that_are_file_names_are_not_titles(title, kept):
+    from ipsearch.ingest.pdf import metadata_title
+
+    assert metadata_title({"title": title}) == kept
