@@ -24,6 +24,7 @@ from ipsearch.models import Answer, Citation, Section, TopicMatch, TopicResult
 from ipsearch.search import (
     Searcher,
     analyze,
+    block_kind,
     doc_frequencies,
     respell,
     same_stem,
@@ -364,6 +365,9 @@ class QA:
             quote=" ".join(text.split()),
             name=x.name,
             score=round(score, 3),
+            title=x.doc_title,
+            heading_path=list(x.heading_path),
+            kind=block_kind(x, (first, last)),
         )
 
     def _ranked_sentences(self, sections: list[Section], weights: dict[str, float]) -> list[_Sent]:

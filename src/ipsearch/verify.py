@@ -1,4 +1,8 @@
-"""Check that a printed quote is really what the cited lines of the source say."""
+"""Check that a printed quote is really what the cited lines of the source say.
+
+The cited lines are rendered by the very parser that indexed them (``ingest.rendered_range``):
+a quote verifies when it occurs, up to whitespace, in the blocks that lie within those lines.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,18 @@ from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 
-from ipsearch.ingest import BINARY_PARSERS, Skip, format_of, read_text, render_lines, split_lines
+from ipsearch.ingest import (
+    BINARY_PARSERS,
+    MAX_LINE_CHARS,
+    Skip,
+    format_of,
+    longest_line,
+    parse_text,
+    read_text,
+    rendered_range,
+    split_lines,
+)
+from ipsearch.ingest.model import Document
 
 _SPACE = re.compile(r"\s+")
 
@@ -19,7 +34,7 @@ def normalise(text: str) -> str:
 
 def cited_text(path: Path, lines: tuple[int, int], page: int | None = None) -> str | None:
     """Reader-visible text of lines ``first..last`` of ``path`` (of ``page`` for a PDF, of the
-    numbered paragraphs for a DOCX); None when they cannot be read."""
+    numbered paragraphs for a DOCX or ODT); None when they cannot be read."""
     fmt = format_of(path)
     if fmt is None:
         return None
@@ -29,13 +44,14 @@ def cited_text(path: Path, lines: tuple[int, int], page: int | None = None) -> s
         stamp = path.stat().st_mtime_ns
     except OSError:
         return None
-    all_lines = _lines(str(path), stamp)
-    if all_lines is None:
+    read = _document(str(path), stamp)
+    if read is None:
         return None
+    doc, source_lines = read
     first, last = lines
-    if first < 1 or last < first or last > len(all_lines):
+    if first < 1 or last < first or last > len(source_lines):
         return None
-    return render_lines(fmt, all_lines[first - 1 : last])
+    return rendered_range(doc, first, last, source_lines)
 
 
 def verify_quote(path: Path, lines: tuple[int, int], quote: str, page: int | None = None) -> bool:
@@ -58,10 +74,13 @@ def _binary_cited_text(fmt: str, path: Path, lines: tuple[int, int], page: int |
 
 
 @lru_cache(maxsize=32)
-def _lines(path: str, _mtime_ns: int) -> list[str] | None:
+def _document(path: str, _mtime_ns: int) -> tuple[Document, list[str]] | None:
     # Keyed by modification time too, so an edited file is read afresh.
+    p = Path(path)
     try:
-        text, _ = read_text(Path(path), path)
-    except Skip:
+        text, _ = read_text(p, p.name)
+        if len(text) > MAX_LINE_CHARS and longest_line(text) > MAX_LINE_CHARS:
+            return None
+        return parse_text(text, format_of(p) or "txt", p.name), split_lines(text)
+    except (Skip, RecursionError, ValueError):
         return None
-    return split_lines(text)
