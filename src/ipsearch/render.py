@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from ipsearch.locator import ref, split
 from ipsearch.models import (
     Answer,
     Citation,
@@ -22,6 +23,7 @@ from ipsearch.models import (
     Section,
     TopicResult,
 )
+from ipsearch.render_places import line_no, located, place, section_lines, section_place
 from ipsearch.search import MARK_END, MARK_START, plain
 
 
@@ -104,7 +106,7 @@ def hit_dict(h: Hit) -> dict:
         "title": h.title,
         "heading_path": list(h.heading_path),
         "block_kind": h.block_kind,
-    }
+    } | located(h.lines, h.page, h.unit)
 
 
 def search_json(r: SearchResult) -> dict:
@@ -125,9 +127,8 @@ def search_human(r: SearchResult, st: Style) -> None:
         st.echo(f"No matches for {r.corrected or r.query!r}.", err=True)
         return
     for h in r.hits:
-        first, last = h.lines
         st.echo(
-            f"{st.path(h.source)}:{st.line(f'{first}-{last}')}  "
+            f"{place(st, h.source, h.lines, h.page, h.unit)}  "
             f"{section_heading(st, h.section, h.name, h.chair)}  " + st.dim(f"score {h.score:.2f}")
         )
         sf, sl = h.snippet_lines or h.lines
@@ -145,7 +146,7 @@ def section_dict(s: Section, source: str) -> dict:
         "source": source,
         "section": s.title,
         "chair": s.chair,
-        "lines": [s.first_line, s.last_line],
+        **section_lines(s),
         "name": s.name,
         "aliases": s.aliases,
         "kind": s.kind,
@@ -161,9 +162,13 @@ def section_dict(s: Section, source: str) -> dict:
 
 def show_json(s: Section, source: str) -> dict:
     data = section_dict(s, source)
-    data["paragraphs"] = [{"lines": [p.first, p.last], "text": p.text} for p in s.paragraphs]
+    data["paragraphs"] = [
+        {"lines": [split(p.first)[1], split(p.last)[1]], "page": split(p.first)[0], "text": p.text}
+        for p in s.paragraphs
+    ]
     data["blocks"] = [
-        {"kind": b.kind, "lines": [b.first, b.last], "text": b.shown()}
+        {"kind": b.kind, "lines": [split(b.first)[1], split(b.last)[1]], "text": b.shown()}
+        | ({"page": b.page} if b.page is not None else {})
         | ({"cells": b.cells, "header": b.header} if b.kind == "row" else {})
         | ({"key": b.key} if b.key else {})
         for b in s.blocks
@@ -173,24 +178,20 @@ def show_json(s: Section, source: str) -> dict:
 
 def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
     for s, source in rows:
-        lines = f"{s.first_line}-{s.last_line}"
         extra = " (title inferred)" if s.title_inferred else ""
         st.echo(
-            f"{st.path(source)}:{st.line(lines)}  "
+            f"{section_place(st, s, source)}  "
             f"{section_heading(st, s.title, s.name, s.chair)}{st.dim(extra)}"
         )
 
 
 def show_human(s: Section, source: str, st: Style) -> None:
-    st.echo(
-        f"{st.path(source)}:{st.line(f'{s.first_line}-{s.last_line}')}  "
-        f"{section_heading(st, s.title, s.name, s.chair)}"
-    )
+    st.echo(f"{section_place(st, s, source)}  {section_heading(st, s.title, s.name, s.chair)}")
     if s.aliases:
         st.echo(st.dim("also: " + "; ".join(s.aliases)))
-    width = len(str(s.last_line))
+    width = max((len(line_no(p.first)) for p in s.paragraphs), default=1)
     for p in s.paragraphs:
-        st.echo(f"{st.line(str(p.first).rjust(width))}: {p.text}")
+        st.echo(f"{st.line(line_no(p.first).rjust(width))}: {p.text}")
 
 
 def outline_json(sections: list[Section], source: str) -> dict:
@@ -202,7 +203,7 @@ def outline_json(sections: list[Section], source: str) -> dict:
                 "id": s.id,
                 "heading_path": list(s.heading_path),
                 "level": s.level,
-                "lines": [s.first_line, s.last_line],
+                **section_lines(s),
                 "kind": s.kind,
             }
             for s in sections
@@ -215,7 +216,8 @@ def outline_human(sections: list[Section], source: str, st: Style) -> None:
     st.echo(f"{st.path(source)}  {sections[0].doc_title if sections else ''}")
     for s in sections:
         indent = "  " * max(s.level - 1, 0)
-        lines = f"{s.first_line}-{s.last_line}"
+        (p1, a), (p2, b) = split(s.first_line), split(s.last_line)
+        lines = f"{a}-{b}" if p1 is None else f"p{p1}:{a}-p{p2}:{b}"
         st.echo(f"  {indent}{s.title}  {st.line(lines)}")
 
 
@@ -258,7 +260,7 @@ def citation_dict(c: Citation) -> dict:
         "title": c.title,
         "heading_path": list(c.heading_path),
         "kind": c.kind,
-    }
+    } | located(c.lines, c.page, c.unit)
 
 
 def answer_json(a: Answer) -> dict:
@@ -275,8 +277,7 @@ def answer_json(a: Answer) -> dict:
 
 
 def _where(c: Citation) -> str:
-    first, last = c.lines
-    return f"{c.source}:{first}-{last}"
+    return ref(c.source, c.lines, c.page, c.unit)
 
 
 def answer_human(a: Answer, st: Style) -> None:
@@ -302,7 +303,7 @@ def _quote_human(c: Citation, st: Style, n: int | None) -> None:
     st.echo(f"{mark}“{c.quote}”")
     pad = " " * len(mark)
     head = section_heading(st, c.section, None, c.chair)
-    st.echo(f"{pad}{st.path(c.source)}:{st.line(f'{c.lines[0]}-{c.lines[1]}')}  {head}")
+    st.echo(f"{pad}{place(st, c.source, c.lines, c.page, c.unit)}  {head}")
     st.echo()
 
 
@@ -333,6 +334,7 @@ def topics_json(r: TopicResult) -> dict:
                 "chair": m.chair,
                 "source": m.evidence.source,
                 "lines": list(m.evidence.lines),
+                **located(m.evidence.lines, m.evidence.page, m.evidence.unit),
                 "score": m.score,
                 "evidence": m.evidence.quote,
             }
@@ -352,7 +354,7 @@ def topics_human(r: TopicResult, st: Style) -> None:
         st.echo(
             f"{section_heading(st, m.section, m.name, m.chair)}  " + st.dim(f"score {m.score:.2f}")
         )
-        st.echo(f"  {st.path(c.source)}:{st.line(f'{c.lines[0]}-{c.lines[1]}')}: “{c.quote}”")
+        st.echo(f"  {place(st, c.source, c.lines, c.page, c.unit)}: “{c.quote}”")
         st.echo()
 
 

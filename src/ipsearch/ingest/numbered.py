@@ -37,7 +37,7 @@ def _block(u: Unit, levels: dict) -> Block | Heading:
         return Block("item", u.text, u.number, u.number, level=u.item)
     field = split_field(u.text)
     if field:
-        return Block("field", field[1], u.number, u.number, key=field[0])
+        return Block("field", field[1], u.number, u.number, key=field[0], raw=u.text)
     return Block("paragraph", u.text, u.number, u.number)
 
 

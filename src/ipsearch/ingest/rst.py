@@ -65,7 +65,7 @@ def _paragraph(text: str, span: tuple[int, int], kind: str, item: int) -> Block:
         return Block("item", text, *span, level=item)
     # A one-line "Label: value" paragraph is a field, as in every other format.
     if kind == "paragraph" and span[0] == span[1] and (field := split_field(text)):
-        return Block("field", field[1], *span, key=field[0])
+        return Block("field", field[1], *span, key=field[0], raw=text)
     return Block(kind, text, *span)
 
 
@@ -125,7 +125,7 @@ class _Walker:
                 continue
             if not self.seen_text:  # bibliographic fields at the top: the document's metadata
                 self.metadata.setdefault(key.lower(), body)
-            yield Block("field", body, *span, key=key)
+            yield Block("field", body, *span, key=key, raw=f"{key}: {body}")
 
     def _table(self, table) -> Iterator[Block]:
         from docutils import nodes
