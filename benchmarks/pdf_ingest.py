@@ -59,8 +59,13 @@ def main() -> None:
             corpus = Path(tmp) / "corpus"
             corpus.mkdir()
             (corpus / "long.pdf").write_bytes(data)
-            env = dict(os.environ, IPSEARCH_INDEX=str(Path(tmp) / "index"), IPSEARCH_SEMANTIC="0")
-            cmd = [sys.executable, "-m", "ipsearch", "ingest", str(corpus)]
+            env = dict(
+                os.environ,
+                IPSEARCH_CORPUS=str(corpus),
+                IPSEARCH_INDEX=str(Path(tmp) / "index"),
+                IPSEARCH_SEMANTIC="0",
+            )
+            cmd = [sys.executable, "-m", "ipsearch", "ingest"]
             t = time.perf_counter()
             subprocess.run(cmd, env=env, check=True, capture_output=True)
             took = time.perf_counter() - t
