@@ -447,3 +447,91 @@ def _one_line(msg: str, limit: int = 300) -> str:
     """First line, shortened: messages quote the query, which may be 10,000 characters."""
     line = msg.splitlines()[0] if msg else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+# -- verify, mcp, watch (issue 14) ---------------------------------------------------------
+
+
+@cli.command()
+@click.argument("quote", nargs=-1)
+@click.option(
+    "-f",
+    "--file",
+    "draft",
+    metavar="DRAFT",
+    help='Check every quotation in DRAFT (“…”, "…", > block quotes); - reads stdin.',
+)
+@common()
+def verify(app: App, quote: tuple[str, ...], draft: str | None) -> int:
+    """Check that QUOTE (or each quotation of a draft) is what the corpus says.
+
+    Prints exact, normalised (case, quote marks, dashes or Unicode forms differ), near (the
+    closest passage and the words that differ; changed figures are named) or not found, with
+    the source, section and lines. Exit 0 when every quote is exact or normalised, 1 when any
+    is near or not found, 2 on usage or input errors.
+    """
+    from ipsearch import render
+    from ipsearch.errors import UsageError
+    from ipsearch.verification import Quotation, QuoteChecker, extract, read_draft
+
+    quotes = [Quotation(" ".join(quote), 0)] if quote else []
+    if draft is not None:
+        found = extract(read_draft(draft))
+        if not found:
+            raise UsageError(f'no quotations in {draft} (looked for “…”, "…" and > block quotes)')
+        quotes += found
+    if not quotes:
+        raise UsageError("give a QUOTE or --file DRAFT")
+    if any(not q.text.strip() for q in quotes):
+        raise UsageError("empty quote")
+    with open_searcher(app.fresh_store(), no_semantic=True) as s:
+        checker = QuoteChecker(s)
+        checks = [checker.run(q.text, q.line or None) for q in quotes]
+    if app.as_json:
+        render.emit_json(render.verify_json(checks))
+    else:
+        render.verify_human(checks, app.style)
+    return ExitStatus.FOUND if all(c.ok for c in checks) else ExitStatus.NOT_FOUND
+
+
+@cli.command("mcp")
+@common(json_option=False)
+def mcp_(app: App) -> int:
+    """Serve search, ask, which, show and verify_quote to AI assistants (MCP over stdio).
+
+    Needs the MCP SDK: pip install 'ipsearch[mcp]'. The corpus and index are chosen as for
+    every command (--corpus, --index or the environment).
+    """
+    from ipsearch.mcp_server import build_server
+
+    server = build_server(app.store)
+    server.run("stdio")
+    return ExitStatus.FOUND
+
+
+@cli.command()
+@common()
+def watch(app: App) -> int:
+    """Keep the index up to date as corpus files are saved, added, renamed or removed.
+
+    Prints one line per update (JSON Lines with --json). Other ipsearch processes keep
+    searching while it runs. Ctrl-C stops it (exit 0); the index is always whole.
+    """
+    from ipsearch import render
+    from ipsearch.index import stderr_notify
+    from ipsearch.watch import Watcher
+
+    store = app.fresh_store()
+
+    def ready() -> None:
+        stderr_notify(f"watching {store.corpus} (index {store.root}); Ctrl-C stops")
+
+    import contextlib
+
+    # The store only swaps in whole generations: an interrupted update leaves nothing to undo.
+    with contextlib.suppress(KeyboardInterrupt):
+        Watcher(store, stderr_notify).run(
+            lambda u: render.watch_line(u, app.style, app.as_json), ready=ready
+        )
+    stderr_notify("stopped watching")
+    return ExitStatus.FOUND

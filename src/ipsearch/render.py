@@ -420,3 +420,97 @@ def bench_human(r) -> None:
     click.echo(f"MRR@10      {r.mrr10:.4f}")
     click.echo(f"index       {r.index_s:.1f} s")
     click.echo(f"query p50   {r.query_ms_p50:.1f} ms, p95 {r.query_ms_p95:.1f} ms")
+
+
+# -- verify --------------------------------------------------------------------------------
+
+_STATUS_COLOUR = {"exact": "green", "normalised": "green", "near": "yellow", "not found": "red"}
+
+
+def quote_check_dict(c) -> dict:
+    """One ``QuoteCheck`` (ipsearch.verification) as JSON."""
+    return {
+        "quote": c.quote,
+        "status": c.status,
+        "source": c.source,
+        "section": c.section,
+        "lines": list(c.lines) if c.lines else None,
+        "found": c.found,
+        "differences": [
+            {"quoted": d.quoted, "found": d.found, "kind": d.kind} for d in c.differences
+        ],
+        "similarity": c.similarity,
+        "draft_line": c.draft_line,
+    } | (located(c.lines, c.page, c.unit) if c.lines else {"page": None})
+
+
+def verify_json(checks: list) -> dict:
+    return {"quotes": [quote_check_dict(c) for c in checks]}
+
+
+def verify_human(checks: list, st: Style) -> None:
+    for c in checks:
+        status = st(c.status, fg=_STATUS_COLOUR.get(c.status), bold=True)
+        at = st.dim(f"draft line {c.draft_line}: ") if c.draft_line else ""
+        st.echo(f"{status}  {at}“{c.quote}”")
+        if c.lines:
+            head = section_heading(st, c.section or "", None, None)
+            where = f"{c.lines[0]}" if c.lines[0] == c.lines[1] else f"{c.lines[0]}-{c.lines[1]}"
+            at = f"{st.path(c.source or '')}:{st.line(where)}"
+            if c.page is not None or c.unit != "line":
+                at = place(st, c.source or "", c.lines, c.page, c.unit)
+            st.echo(f"  {at}  {head}")
+        if c.status == "near":
+            st.echo(f"  source says: “{c.found}”")
+        for d in c.differences:
+            if d.kind == "style" and c.status == "near":
+                continue
+            label = "figure changed" if d.kind == "figure" else d.kind
+            st.echo(f"  {st.dim(label + ':')} {_said(d.quoted)} → {st.match(_said(d.found))}")
+        st.echo()
+    if len(checks) > 1:
+        counts = {s: sum(c.status == s for c in checks) for s in _STATUS_COLOUR}
+        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        st.echo(st.dim(f"{len(checks)} quotes: {summary}"), err=True)
+
+
+def _said(text: str) -> str:
+    return f"“{text}”" if text else "(nothing)"
+
+
+# -- watch ---------------------------------------------------------------------------------
+
+
+def watch_json(u) -> dict:
+    """One ``WatchUpdate`` (ipsearch.watch) as one JSON object."""
+    r = u.report
+    return {
+        "time": u.at.isoformat(timespec="seconds"),
+        "paths": u.paths,
+        "added": r.added if r else 0,
+        "updated": r.updated if r else 0,
+        "removed": r.removed if r else 0,
+        "sections": r.sections if r else None,
+        "skipped": [{"path": p, "reason": why} for p, why in u.skipped],
+        "error": u.error,
+    }
+
+
+def watch_line(u, st: Style, as_json: bool) -> None:
+    """One line per update on stdout (JSON Lines with --json); skipped files on stderr."""
+    if as_json:
+        click.echo(json.dumps(watch_json(u), ensure_ascii=False))
+        return
+    when = st.dim(u.at.strftime("%H:%M:%S"))
+    names = ", ".join(u.paths[:3]) + (f" (+{len(u.paths) - 3} more)" if len(u.paths) > 3 else "")
+    if u.error:
+        st.echo(f"{when} not updated yet: {u.error}", err=True)
+        return
+    r = u.report
+    if r and r.changed:
+        st.echo(
+            f"{when} index updated: {r.added} added, {r.updated} updated, {r.removed} removed "
+            f"({r.sections} sections): {st.path(names)}"
+        )
+    for path, why in u.skipped:
+        st.echo(f"{when} skipped {st.path(path)}: {why}", err=True)

@@ -552,6 +552,21 @@ class Searcher:
             return (inside or before)[-1]
         raise NotFound(f"line {line} is before the first section of {sections[0].source}")
 
+    def word_rarity(self, text: str) -> list[tuple[str, int]]:
+        """(word as written, how many sections' text has it) for each indexed word of ``text``."""
+        reader = self.searcher.reader()
+        return [(text[a:b], reader.doc_frequency("body", t)) for t, a, b in term_spans(self, text)]
+
+    def sections_by_id(self, ids: list[str]) -> list[Section]:
+        """The stored sections with these ids, in the order given; unknown ids are left out."""
+        out = []
+        with _query_errors(self.store.root):
+            for sid in ids:
+                fields = self.searcher.document(id=sid)
+                if fields is not None:
+                    out.append(section_from_fields(fields))
+        return out
+
     def section(self, key: str) -> Section:
         """A section by id, title, slug or unique prefix of either."""
         from ipsearch.errors import NotFound
