@@ -146,3 +146,12 @@ def test_seed_gold_set_on_the_pdf_leaflet(tmp_path, made):
     assert report.answer_accuracy >= 0.85, misses(report)
     assert report.quotes_verified == 1.0
     assert sum(o.quotes for o in report.outcomes) > 40
+
+
+def test_verify_finds_a_quote_on_its_pdf_page(docs):
+    quote = "Chaired by: Magnox Ltd"
+    r = _run("verify", quote, "--json")
+    assert r.exit_code == 0, r.output
+    check = json.loads(r.stdout)["quotes"][0]
+    assert check["status"] == "exact" and isinstance(check["page"], int)
+    assert quote in cited_text(docs / "leaflet.pdf", check["page"], *check["lines"])
