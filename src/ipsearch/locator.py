@@ -15,7 +15,9 @@ from dataclasses import replace
 
 from ipsearch.ingest.model import Block, Section
 
-PAGE_SPAN = 100_000  # no page has this many lines
+# No page has this many lines (the PDF parser stops reading a page there); the index stores
+# line numbers as 32-bit ints, so this allows 214,748 pages.
+PAGE_SPAN = 10_000
 PARAGRAPH_FORMATS = ("docx", "odt")  # blocks counted as paragraphs, not lines
 
 

@@ -32,6 +32,9 @@ SOFT_HYPHEN = "\ufffe"
 _BREAK = re.compile(r"\r\n|\r|\n")
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|extrabold", re.IGNORECASE)
 _FORCE_BOLD = 1 << 18  # PDF font descriptor flag
+# Lines of one page past this are not read: the index numbers a PDF's lines page-wide as
+# page × 10,000 + line (ipsearch.locator), and no real page comes near it.
+MAX_PAGE_LINES = 9_999
 _DATE = re.compile(r"^D:(\d{4})(\d{2})?(\d{2})?")
 _JUNK_TITLE = re.compile(
     r"(\.(docx?|pdf|rtf|odt|indd|qxp|pptx?|xlsx?)$)|^(untitled|document\d*|slide \d+)$",
@@ -180,6 +183,8 @@ def read_page(pdf: pdfium.PdfDocument, number: int) -> Page:
         fonts = _Fonts(tp)
         out: list[Line] = []
         for no, (offset, raw) in enumerate(raw_lines(tp.get_text_range()), 1):
+            if no > MAX_PAGE_LINES:
+                break
             stripped = raw.strip()
             if not stripped:
                 continue
