@@ -126,6 +126,8 @@ def test_show_page_errors(tmp_path, made, monkeypatch, capsys):
     assert "has no page 9" in capsys.readouterr().err
     assert _exit_code("show", "leaflet.docx#page=1") == 2
     assert "not a PDF" in capsys.readouterr().err
+    assert _exit_code("show", "leaflet.pdf:12") == 2
+    assert "#page=N:LINE" in capsys.readouterr().err
 
 
 def test_seed_gold_set_on_the_pdf_leaflet(tmp_path, made):

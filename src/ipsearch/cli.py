@@ -241,6 +241,10 @@ def show(app: App, section: str) -> int:
             if line is None:
                 return _show_page(app, store.corpus, located[0], page)
             located = (located[0], page_wide(page, line))
+        elif located and located[1] is not None and located[0][0].format == "pdf":
+            from ipsearch.errors import UsageError
+
+            raise UsageError("a PDF's lines are counted within pages: use PATH#page=N:LINE")
         if located is not None and located[1] is None:
             source = display_path(store.corpus, located[0][0].source)
             if app.as_json:
