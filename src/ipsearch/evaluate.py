@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ipsearch.errors import UsageError
+from ipsearch.errors import UsageError, read_input
 from ipsearch.models import Answer, Citation, EvalOutcome, EvalReport
 from ipsearch.qa import MAX_ANSWER_WORDS, QA
 from ipsearch.search import Searcher
@@ -14,24 +14,48 @@ from ipsearch.verify import verify_quote
 MRR_DEPTH = 10
 
 
+# Optional fields of a gold item and the JSON types each may have.
+GOLD_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str, int),
+    "kind": (str,),
+    "command": (str,),
+    "section": (str,),
+    "answers": (list,),
+}
+
+
 def load_gold(path: Path) -> list[dict]:
     """Gold items, one JSON object a line; a bad line is an input error naming the line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"cannot read gold file {path}: {e.strerror or e}") from e
+    text = read_input(path, UsageError, "gold file ")
     items = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError as e:
-            raise UsageError(f"{path}:{n}: not valid JSON ({e.msg})") from e
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise UsageError(f"{path}:{n}: each line needs a JSON object with a 'question'")
-        items.append(item)
+    for n, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            items.append(_gold_item(line, f"{path}:{n}"))
     return items
+
+
+def _gold_item(line: str, where: str) -> dict:
+    try:
+        item = json.loads(line)
+    except RecursionError as e:
+        raise UsageError(f"{where}: JSON nested too deeply") from e
+    except ValueError as e:  # JSONDecodeError, or a number too long to convert
+        raise UsageError(f"{where}: not valid JSON ({getattr(e, 'msg', e)})") from e
+    if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+        raise UsageError(f"{where}: each line needs a JSON object with a 'question'")
+    for key, types in GOLD_FIELDS.items():
+        value = item.get(key)
+        if value is not None and (not isinstance(value, types) or isinstance(value, bool)):
+            names = " or ".join(
+                "a string" if t is str else f"a{'n' * (t is int)} {t.__name__}" for t in types
+            )
+            raise UsageError(f"{where}: '{key}' must be {names}")
+    answers = item.get("answers") or []
+    if not all(isinstance(a, str) for a in answers):
+        raise UsageError(f"{where}: 'answers' must be a list of strings")
+    if item.get("command", "ask") not in ("ask", "search"):
+        raise UsageError(f'{where}: \'command\' must be "ask" or "search"')
+    return item
 
 
 def select(

@@ -24,6 +24,7 @@ from ipsearch.models import (
     TopicResult,
 )
 from ipsearch.render_places import line_no, located, place, section_lines, section_place
+from ipsearch.safe_text import clean, clean_all, json_safe
 from ipsearch.search import MARK_END, MARK_START, plain
 
 
@@ -41,7 +42,7 @@ class Style:
         return click.style(text, **kw) if self.color else text
 
     def path(self, t: str) -> str:
-        return self(t, fg="magenta")
+        return self(clean(t, multiline=False), fg="magenta")  # a name's \n must not break lines
 
     def line(self, t: str) -> str:
         return self(t, fg="green")
@@ -78,7 +79,7 @@ def want_color(choice: str) -> bool:
 
 
 def emit_json(data: dict) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def section_heading(st: Style, title: str, name: str | None, chair: str | None) -> str:
@@ -119,6 +120,7 @@ def search_json(r: SearchResult) -> dict:
 
 
 def search_human(r: SearchResult, st: Style) -> None:
+    r = clean_all(r, keep=MARK_START + MARK_END)
     if r.corrected:
         st.echo(
             st.dim(f"Showing results for: {r.corrected} (searched instead of: {r.query})"), err=True
@@ -177,6 +179,7 @@ def show_json(s: Section, source: str) -> dict:
 
 
 def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
+    rows = clean_all(rows)
     for s, source in rows:
         extra = " (title inferred)" if s.title_inferred else ""
         st.echo(
@@ -186,6 +189,7 @@ def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
 
 
 def show_human(s: Section, source: str, st: Style) -> None:
+    s, source = clean_all((s, source))
     st.echo(f"{section_place(st, s, source)}  {section_heading(st, s.title, s.name, s.chair)}")
     if s.aliases:
         st.echo(st.dim("also: " + "; ".join(s.aliases)))
@@ -213,6 +217,7 @@ def outline_json(sections: list[Section], source: str) -> dict:
 
 def outline_human(sections: list[Section], source: str, st: Style) -> None:
     """A document's heading tree, each heading with its line range."""
+    sections, source = clean_all((sections, source))
     st.echo(f"{st.path(source)}  {sections[0].doc_title if sections else ''}")
     for s in sections:
         indent = "  " * max(s.level - 1, 0)
@@ -221,16 +226,51 @@ def outline_human(sections: list[Section], source: str, st: Style) -> None:
         st.echo(f"  {indent}{s.title}  {st.line(lines)}")
 
 
-def ingest_human(r: IngestReport, st: Style, index_dir: str) -> None:
+def ingest_human(r: IngestReport, st: Style, index_dir: str, verbose: bool = False) -> None:
+    r, index_dir = clean_all((r, index_dir))
     verb = "rebuilt" if r.rebuilt else "updated"
+    files = r.added + r.updated + r.unchanged
+    by_reason = _skip_counts(r.skipped)
+    skipped = f"skipped {len(r.skipped)}" + (
+        " (" + ", ".join(f"{n} {why}" for why, n in by_reason.items()) + ")" if by_reason else ""
+    )
     st.echo(
-        f"{verb} index {index_dir}: {r.added} added, {r.updated} updated, "
-        f"{r.removed} removed, {r.unchanged} unchanged ({r.sections} sections)"
+        f"{verb} index {index_dir}: {files} file{'s' * (files != 1)} ({r.added} added, "
+        f"{r.updated} updated, {r.removed} removed, {r.unchanged} unchanged), "
+        f"{r.sections} sections; {skipped}; {r.seconds:.1f} s"
     )
     for path, why in r.skipped:
-        st.echo(st.dim(f"skipped {path}: {why}"), err=True)
+        if verbose or not by_rule(why):
+            st.echo(st.dim(f"skipped {clean(path, multiline=False)}: {why}"), err=True)
     for w in r.warnings:
         st.echo(f"warning: {w}", err=True)
+
+
+# Left out on purpose (by a rule the user can see or set) rather than because something is wrong
+# with the file: listed only with --verbose.
+_RULE_REASONS = (
+    "hidden",
+    "dependency folder",
+    "the index folder",
+    "ignored by ",
+    "excluded by ",
+    "not matched by ",
+    "unsupported file type",
+    "linked directory not followed",
+)
+
+
+def by_rule(reason: str) -> bool:
+    return reason.startswith(_RULE_REASONS)
+
+
+def _skip_counts(skipped: list[tuple[str, str]]) -> dict[str, int]:
+    """Skips counted by reason, details in parentheses dropped ("unreadable (Permission ...)")."""
+    counts: dict[str, int] = {}
+    for _, why in skipped:
+        key = why.split(" (", 1)[0]
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def ingest_json(r: IngestReport, index_dir: str) -> dict:
@@ -243,8 +283,46 @@ def ingest_json(r: IngestReport, index_dir: str) -> dict:
         "unchanged": r.unchanged,
         "sections": r.sections,
         "skipped": [{"path": p, "reason": why} for p, why in r.skipped],
+        "skipped_by_reason": _skip_counts(r.skipped),
         "warnings": r.warnings,
+        "seconds": round(r.seconds, 3),
     }
+
+
+def corpora_json(rows: list) -> dict:
+    return {
+        "corpora": [
+            {
+                "path": i.corpus,
+                "files": i.files,
+                "sections": i.sections,
+                "built": i.built.isoformat(timespec="seconds") if i.built else None,
+                "index": str(i.index),
+                "exists": i.corpus_exists,
+            }
+            for i in rows
+        ]
+    }
+
+
+def corpora_human(rows: list, st: Style) -> None:
+    if not rows:
+        st.echo("No corpus has an index yet (run `ipsearch ingest DIR`).", err=True)
+        return
+    table = [
+        (
+            i.corpus + ("" if i.corpus_exists else " (missing)"),
+            f"{i.files} file{'s' * (i.files != 1)}",
+            f"{i.sections} section{'s' * (i.sections != 1)}",
+            i.built.strftime("built %Y-%m-%d %H:%M") if i.built else "built ?",
+            str(i.index),
+        )
+        for i in clean_all(rows)
+    ]
+    widths = [max(len(row[c]) for row in table) for c in range(4)]
+    for row in table:
+        cells = [row[c].ljust(widths[c]) if c == 0 else row[c].rjust(widths[c]) for c in range(4)]
+        st.echo(f"{st.path(cells[0])}  {cells[1]}  {cells[2]}  {cells[3]}  {st.dim(row[4])}")
 
 
 # -- ask / which / eval --------------------------------------------------------------------
@@ -281,6 +359,7 @@ def _where(c: Citation) -> str:
 
 
 def answer_human(a: Answer, st: Style) -> None:
+    a = clean_all(a)
     if a.corrected:
         st.echo(st.dim(f"(read as: {a.corrected})"), err=True)
     if a.abstained:
@@ -309,6 +388,7 @@ def _quote_human(c: Citation, st: Style, n: int | None) -> None:
 
 def answer_markdown(a: Answer) -> str:
     """The answer with footnote citations, ready to paste into a report."""
+    a = clean_all(a)
     if a.abstained:
         lines = [f"**Q:** {a.question}", "", "No answer in the corpus."]
         if a.closest:
@@ -344,6 +424,7 @@ def topics_json(r: TopicResult) -> dict:
 
 
 def topics_human(r: TopicResult, st: Style) -> None:
+    r = clean_all(r)
     if r.corrected:
         st.echo(st.dim(f"(read as: {r.corrected})"), err=True)
     if not r.sections:
@@ -378,6 +459,7 @@ def eval_json(r: EvalReport, missed: list[tuple[EvalOutcome, str]]) -> dict:
 def eval_human(
     r: EvalReport, missed: list[tuple[EvalOutcome, str]], st: Style, verbose: bool
 ) -> None:
+    missed = clean_all(missed)
     rows = [
         ("items", str(len(r.outcomes))),
         ("section@1", _pct(r.section_at_1)),
@@ -449,7 +531,7 @@ def verify_json(checks: list) -> dict:
 
 
 def verify_human(checks: list, st: Style) -> None:
-    for c in checks:
+    for c in clean_all(checks):
         status = st(c.status, fg=_STATUS_COLOUR.get(c.status), bold=True)
         at = st.dim(f"draft line {c.draft_line}: ") if c.draft_line else ""
         st.echo(f"{status}  {at}“{c.quote}”")
@@ -499,8 +581,9 @@ def watch_json(u) -> dict:
 def watch_line(u, st: Style, as_json: bool) -> None:
     """One line per update on stdout (JSON Lines with --json); skipped files on stderr."""
     if as_json:
-        click.echo(json.dumps(watch_json(u), ensure_ascii=False))
+        click.echo(json_safe(json.dumps(watch_json(u), ensure_ascii=False)))
         return
+    u = clean_all(u)
     when = st.dim(u.at.strftime("%H:%M:%S"))
     names = ", ".join(u.paths[:3]) + (f" (+{len(u.paths) - 3} more)" if len(u.paths) > 3 else "")
     if u.error:

@@ -469,6 +469,8 @@ class Searcher:
         """Keyword ranking: our BM25F for plain words, Whoosh's searcher for query syntax."""
         if is_plain(text):
             total, ranked = self._bag_rank(text, limit, kinds)
+            if not ranked:  # an empty index has no id column to read
+                return total, []
             ids = self.searcher.reader().column_reader("id")
             return total, [(ids[d], score) for d, score in ranked]
         from whoosh.query import Or, Term

@@ -18,6 +18,7 @@ from ipsearch.ingest import (
     format_of,
     longest_line,
     parse_text,
+    read_bytes,
     read_text,
     rendered_range,
     split_lines,
@@ -64,13 +65,17 @@ def verify_quote(path: Path, lines: tuple[int, int], quote: str, page: int | Non
 
 def _binary_cited_text(fmt: str, path: Path, lines: tuple[int, int], page: int | None):
     first, last = lines
-    if fmt != "pdf":  # DOCX, ODT: numbered paragraphs
-        return import_module(BINARY_PARSERS[fmt]).paragraph_text(path, first, last)
-    if page is None:  # a PDF line number means nothing without its page
+    if fmt == "pdf" and page is None:  # a PDF line number means nothing without its page
         return None
+    try:
+        data = read_bytes(path)  # confined to the corpus, like every other read
+    except Skip:
+        return None
+    if fmt != "pdf":  # DOCX, ODT: numbered paragraphs
+        return import_module(BINARY_PARSERS[fmt]).paragraph_text(data, first, last)
     from ipsearch.ingest.pdf import cited_text as pdf_cited_text
 
-    return pdf_cited_text(path, page, first, last)
+    return pdf_cited_text(data, page, first, last)
 
 
 @lru_cache(maxsize=32)
