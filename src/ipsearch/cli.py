@@ -308,15 +308,27 @@ def sections(app: App, source_glob: str | None) -> int:
 def show(app: App, section: str) -> int:
     """Print one SECTION (a title, slug, id or unique prefix) with line numbers.
 
-    SECTION may also be a file (PATH: its outline, the heading tree with line ranges) or
-    PATH:LINE (the section at that line)."""
+    SECTION may also be a file (PATH: its outline, the heading tree with line ranges),
+    PATH:LINE (the section at that line), or for a PDF PATH#page=N (that page's text with its
+    line numbers) and PATH#page=N:LINE."""
     from ipsearch import render
     from ipsearch.corpus import display_path
+    from ipsearch.locator import page_wide, parse_page_ref
     from ipsearch.search import Searcher
 
     store = app.fresh_store()
     with Searcher(store) as s:
-        located = s.locate(section)
+        page_ref = parse_page_ref(section)
+        located = s.locate(page_ref[0] if page_ref else section)
+        if page_ref and located is not None:
+            _, page, line = page_ref
+            if line is None:
+                return _show_page(app, store.corpus, located[0], page)
+            located = (located[0], page_wide(page, line))
+        elif located and located[1] is not None and located[0][0].format == "pdf":
+            from ipsearch.errors import UsageError
+
+            raise UsageError("a PDF's lines are counted within pages: use PATH#page=N:LINE")
         if located is not None and located[1] is None:
             source = display_path(store.corpus, located[0][0].source)
             if app.as_json:
@@ -330,6 +342,32 @@ def show(app: App, section: str) -> int:
         render.emit_json(render.show_json(found, source))
     else:
         render.show_human(found, source, app.style)
+    return ExitStatus.FOUND
+
+
+def _show_page(app: App, corpus: Path, sections: list, page: int) -> int:
+    """``show report.pdf#page=N``: the page's text with the line numbers citations use."""
+    from ipsearch import render, render_places
+    from ipsearch.corpus import display_path
+    from ipsearch.errors import NotFound, UsageError
+    from ipsearch.ingest import Skip, read_bytes
+    from ipsearch.ingest.pdf import page_lines
+
+    first = sections[0]
+    source = display_path(corpus, first.source)
+    if first.format != "pdf":
+        raise UsageError(f"{source} is not a PDF: #page= names a page of a PDF")
+    try:
+        data = read_bytes(corpus / first.source)  # confined to the corpus, like every read
+    except Skip as e:
+        raise NotFound(f"{source}: {e}") from e
+    lines = page_lines(data, page)
+    if lines is None:
+        raise NotFound(f"{source} has no page {page}")
+    if app.as_json:
+        render.emit_json(render_places.page_json(source, page, lines))
+    else:
+        render_places.page_human(source, page, lines, app.style)
     return ExitStatus.FOUND
 
 

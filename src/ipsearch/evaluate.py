@@ -82,7 +82,7 @@ def _section_hit(title: str | None, expected: str | None) -> bool:
 
 def _verified(searcher: Searcher, cites: list[Citation]) -> int:
     corpus = searcher.store.corpus
-    return sum(verify_quote(corpus / c.corpus_path, c.lines, c.quote) for c in cites)
+    return sum(verify_quote(corpus / c.corpus_path, c.lines, c.quote, c.page) for c in cites)
 
 
 def run_item(qa: QA, item: dict) -> EvalOutcome:

@@ -70,6 +70,7 @@ class Hit:
     heading_path: list[str] = field(default_factory=list)
     block_kind: str | None = None  # kind of the block the snippet quotes
     page: int | None = None  # PDF: the page ``lines`` count within
+    unit: str = "line"  # what ``lines`` count: "line", or "paragraph" (DOCX, ODT)
 
 
 @dataclass
@@ -113,6 +114,7 @@ class Citation:
     heading_path: list[str] = field(default_factory=list)
     kind: str | None = None  # kind of the quoted block (paragraph, row, field, ...)
     page: int | None = None  # PDF: the page ``lines`` count within
+    unit: str = "line"  # what ``lines`` count: "line", or "paragraph" (DOCX, ODT)
 
 
 @dataclass

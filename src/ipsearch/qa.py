@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from ipsearch.corpus import display_path
+from ipsearch.locator import on_page, unit_of
 from ipsearch.models import Answer, Citation, Section, TopicMatch, TopicResult
 from ipsearch.search import (
     Searcher,
@@ -356,18 +357,21 @@ class QA:
         return out if changed else None
 
     def cite(self, x: Section, text: str, first: int, last: int, score: float = 0.0) -> Citation:
+        page, lines = on_page((first, last))
         return Citation(
             source=display_path(self.store.corpus, x.source),
             corpus_path=x.source,
             section=x.title,
             chair=x.chair,
-            lines=(first, last),
+            lines=lines,
             quote=" ".join(text.split()),
             name=x.name,
             score=round(score, 3),
             title=x.doc_title,
             heading_path=list(x.heading_path),
             kind=block_kind(x, (first, last)),
+            page=page,
+            unit=unit_of(x.format),
         )
 
     def _ranked_sentences(self, sections: list[Section], weights: dict[str, float]) -> list[_Sent]:
@@ -411,7 +415,7 @@ class QA:
         return answer
 
     def _verifies(self, c: Citation) -> bool:
-        return verify_quote(self.store.corpus / c.corpus_path, c.lines, c.quote)
+        return verify_quote(self.store.corpus / c.corpus_path, c.lines, c.quote, c.page)
 
     def which(self, topic: str, limit: int = 10) -> TopicResult:
         matches, corrected = self._topic_matches(topic, limit)

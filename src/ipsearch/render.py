@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from ipsearch.locator import ref, split
 from ipsearch.models import (
     Answer,
     Citation,
@@ -22,6 +23,7 @@ from ipsearch.models import (
     Section,
     TopicResult,
 )
+from ipsearch.render_places import line_no, located, place, section_lines, section_place
 from ipsearch.safe_text import clean, clean_all, json_safe
 from ipsearch.search import MARK_END, MARK_START, plain
 
@@ -105,7 +107,7 @@ def hit_dict(h: Hit) -> dict:
         "title": h.title,
         "heading_path": list(h.heading_path),
         "block_kind": h.block_kind,
-    }
+    } | located(h.lines, h.page, h.unit)
 
 
 def search_json(r: SearchResult) -> dict:
@@ -127,9 +129,8 @@ def search_human(r: SearchResult, st: Style) -> None:
         st.echo(f"No matches for {r.corrected or r.query!r}.", err=True)
         return
     for h in r.hits:
-        first, last = h.lines
         st.echo(
-            f"{st.path(h.source)}:{st.line(f'{first}-{last}')}  "
+            f"{place(st, h.source, h.lines, h.page, h.unit)}  "
             f"{section_heading(st, h.section, h.name, h.chair)}  " + st.dim(f"score {h.score:.2f}")
         )
         sf, sl = h.snippet_lines or h.lines
@@ -147,7 +148,7 @@ def section_dict(s: Section, source: str) -> dict:
         "source": source,
         "section": s.title,
         "chair": s.chair,
-        "lines": [s.first_line, s.last_line],
+        **section_lines(s),
         "name": s.name,
         "aliases": s.aliases,
         "kind": s.kind,
@@ -163,9 +164,13 @@ def section_dict(s: Section, source: str) -> dict:
 
 def show_json(s: Section, source: str) -> dict:
     data = section_dict(s, source)
-    data["paragraphs"] = [{"lines": [p.first, p.last], "text": p.text} for p in s.paragraphs]
+    data["paragraphs"] = [
+        {"lines": [split(p.first)[1], split(p.last)[1]], "page": split(p.first)[0], "text": p.text}
+        for p in s.paragraphs
+    ]
     data["blocks"] = [
-        {"kind": b.kind, "lines": [b.first, b.last], "text": b.shown()}
+        {"kind": b.kind, "lines": [split(b.first)[1], split(b.last)[1]], "text": b.shown()}
+        | ({"page": b.page} if b.page is not None else {})
         | ({"cells": b.cells, "header": b.header} if b.kind == "row" else {})
         | ({"key": b.key} if b.key else {})
         for b in s.blocks
@@ -176,25 +181,21 @@ def show_json(s: Section, source: str) -> dict:
 def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
     rows = clean_all(rows)
     for s, source in rows:
-        lines = f"{s.first_line}-{s.last_line}"
         extra = " (title inferred)" if s.title_inferred else ""
         st.echo(
-            f"{st.path(source)}:{st.line(lines)}  "
+            f"{section_place(st, s, source)}  "
             f"{section_heading(st, s.title, s.name, s.chair)}{st.dim(extra)}"
         )
 
 
 def show_human(s: Section, source: str, st: Style) -> None:
     s, source = clean_all((s, source))
-    st.echo(
-        f"{st.path(source)}:{st.line(f'{s.first_line}-{s.last_line}')}  "
-        f"{section_heading(st, s.title, s.name, s.chair)}"
-    )
+    st.echo(f"{section_place(st, s, source)}  {section_heading(st, s.title, s.name, s.chair)}")
     if s.aliases:
         st.echo(st.dim("also: " + "; ".join(s.aliases)))
-    width = len(str(s.last_line))
+    width = max((len(line_no(p.first)) for p in s.paragraphs), default=1)
     for p in s.paragraphs:
-        st.echo(f"{st.line(str(p.first).rjust(width))}: {p.text}")
+        st.echo(f"{st.line(line_no(p.first).rjust(width))}: {p.text}")
 
 
 def outline_json(sections: list[Section], source: str) -> dict:
@@ -206,7 +207,7 @@ def outline_json(sections: list[Section], source: str) -> dict:
                 "id": s.id,
                 "heading_path": list(s.heading_path),
                 "level": s.level,
-                "lines": [s.first_line, s.last_line],
+                **section_lines(s),
                 "kind": s.kind,
             }
             for s in sections
@@ -220,7 +221,8 @@ def outline_human(sections: list[Section], source: str, st: Style) -> None:
     st.echo(f"{st.path(source)}  {sections[0].doc_title if sections else ''}")
     for s in sections:
         indent = "  " * max(s.level - 1, 0)
-        lines = f"{s.first_line}-{s.last_line}"
+        (p1, a), (p2, b) = split(s.first_line), split(s.last_line)
+        lines = f"{a}-{b}" if p1 is None else f"p{p1}:{a}-p{p2}:{b}"
         st.echo(f"  {indent}{s.title}  {st.line(lines)}")
 
 
@@ -336,7 +338,7 @@ def citation_dict(c: Citation) -> dict:
         "title": c.title,
         "heading_path": list(c.heading_path),
         "kind": c.kind,
-    }
+    } | located(c.lines, c.page, c.unit)
 
 
 def answer_json(a: Answer) -> dict:
@@ -353,8 +355,7 @@ def answer_json(a: Answer) -> dict:
 
 
 def _where(c: Citation) -> str:
-    first, last = c.lines
-    return f"{c.source}:{first}-{last}"
+    return ref(c.source, c.lines, c.page, c.unit)
 
 
 def answer_human(a: Answer, st: Style) -> None:
@@ -381,7 +382,7 @@ def _quote_human(c: Citation, st: Style, n: int | None) -> None:
     st.echo(f"{mark}“{c.quote}”")
     pad = " " * len(mark)
     head = section_heading(st, c.section, None, c.chair)
-    st.echo(f"{pad}{st.path(c.source)}:{st.line(f'{c.lines[0]}-{c.lines[1]}')}  {head}")
+    st.echo(f"{pad}{place(st, c.source, c.lines, c.page, c.unit)}  {head}")
     st.echo()
 
 
@@ -413,6 +414,7 @@ def topics_json(r: TopicResult) -> dict:
                 "chair": m.chair,
                 "source": m.evidence.source,
                 "lines": list(m.evidence.lines),
+                **located(m.evidence.lines, m.evidence.page, m.evidence.unit),
                 "score": m.score,
                 "evidence": m.evidence.quote,
             }
@@ -433,7 +435,7 @@ def topics_human(r: TopicResult, st: Style) -> None:
         st.echo(
             f"{section_heading(st, m.section, m.name, m.chair)}  " + st.dim(f"score {m.score:.2f}")
         )
-        st.echo(f"  {st.path(c.source)}:{st.line(f'{c.lines[0]}-{c.lines[1]}')}: “{c.quote}”")
+        st.echo(f"  {place(st, c.source, c.lines, c.page, c.unit)}: “{c.quote}”")
         st.echo()
 
 
@@ -521,7 +523,7 @@ def quote_check_dict(c) -> dict:
         ],
         "similarity": c.similarity,
         "draft_line": c.draft_line,
-    }
+    } | (located(c.lines, c.page, c.unit) if c.lines else {"page": None})
 
 
 def verify_json(checks: list) -> dict:
@@ -536,7 +538,10 @@ def verify_human(checks: list, st: Style) -> None:
         if c.lines:
             head = section_heading(st, c.section or "", None, None)
             where = f"{c.lines[0]}" if c.lines[0] == c.lines[1] else f"{c.lines[0]}-{c.lines[1]}"
-            st.echo(f"  {st.path(c.source or '')}:{st.line(where)}  {head}")
+            at = f"{st.path(c.source or '')}:{st.line(where)}"
+            if c.page is not None or c.unit != "line":
+                at = place(st, c.source or "", c.lines, c.page, c.unit)
+            st.echo(f"  {at}  {head}")
         if c.status == "near":
             st.echo(f"  source says: “{c.found}”")
         for d in c.differences:

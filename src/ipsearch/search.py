@@ -13,6 +13,7 @@ from ipsearch.corpus import display_path
 from ipsearch.errors import QueryError
 from ipsearch.index import DAMAGE_ERRORS, IndexStore, damaged, section_from_fields
 from ipsearch.ingest import index_form
+from ipsearch.locator import on_page, section_on_page, split, unit_of
 from ipsearch.matrix import lucene_idf
 from ipsearch.models import Hit, SearchResult, Section
 from ipsearch.query import FIELD_BOOSTS, PAGE_FIELDS, is_plain, query_words
@@ -113,6 +114,8 @@ def snippet_for(
         best = [x for x in scored[:1]]
     if not best:
         return "", section.lines
+    # One place: a PDF snippet's sentences come from the best one's page.
+    best = [x for x in best if split(x[4])[0] == split(best[0][4])[0]]
     best.sort(key=lambda x: -x[2])
     text = " … ".join(x[3] for x in best)
     return text, (min(x[4] for x in best), max(x[5] for x in best))
@@ -389,6 +392,11 @@ class Searcher:
     def _hit(
         self, rank: int, score: float, s: Section, snippet: str, lines: tuple[int, int]
     ) -> Hit:
+        kind = block_kind(s, lines)
+        page, snippet_lines = on_page(lines)
+        section_lines = s.lines
+        if page is not None:  # a PDF: the section's lines on the snippet's page
+            section_lines = section_on_page(s.blocks, s.lines, page) or snippet_lines
         return Hit(
             rank=rank,
             score=score,
@@ -397,14 +405,16 @@ class Searcher:
             corpus_path=s.source,
             section=s.title,
             chair=s.chair,
-            lines=s.lines,
+            lines=section_lines,
             snippet=snippet,
             name=s.name,
             kind=s.kind,
-            snippet_lines=lines,
+            snippet_lines=snippet_lines,
             title=s.doc_title,
             heading_path=list(s.heading_path),
-            block_kind=block_kind(s, lines),
+            block_kind=kind,
+            page=page,
+            unit=unit_of(s.format),
         )
 
     def locate(self, key: str) -> tuple[list[Section], int | None] | None:

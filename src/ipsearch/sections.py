@@ -14,6 +14,7 @@ from ipsearch.ingest.labels import DATE_RE, expansions, key_noun, label_of, name
 from ipsearch.ingest.model import Block, Document
 from ipsearch.ingest.model import Section as DocSection
 from ipsearch.ingest.recover import enumerated_topics
+from ipsearch.locator import page_wide_section
 from ipsearch.models import Paragraph, Section
 from ipsearch.textutil import slug
 
@@ -110,6 +111,8 @@ class _Ids:
 def build_sections(doc: Document, file_hash: str = "") -> list[Section]:
     published, updated = _page_dates(doc)
     parts = list(doc.sections)
+    if doc.format == "pdf":
+        parts = [page_wide_section(s) for s in parts]
     footer = _split_footer(parts)
     noun = key_noun(doc.title)
     wants = [_want(s) for s in parts] + ([slug(FOOTER_TITLE)] if footer else [])

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 
 from ipsearch.ingest import (
+    BINARY_PARSERS,
     MAX_LINE_CHARS,
     Skip,
     format_of,
     longest_line,
     parse_text,
+    read_bytes,
     read_text,
     rendered_range,
     split_lines,
@@ -30,10 +33,14 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def cited_text(path: Path, lines: tuple[int, int]) -> str | None:
-    """Reader-visible text of lines ``first..last`` of ``path``; None when they cannot be read."""
-    if format_of(path) is None:
+def cited_text(path: Path, lines: tuple[int, int], page: int | None = None) -> str | None:
+    """Reader-visible text of lines ``first..last`` of ``path`` (of ``page`` for a PDF, of the
+    numbered paragraphs for a DOCX or ODT); None when they cannot be read."""
+    fmt = format_of(path)
+    if fmt is None:
         return None
+    if fmt in BINARY_PARSERS:
+        return _binary_cited_text(fmt, path, lines, page)
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
@@ -48,12 +55,27 @@ def cited_text(path: Path, lines: tuple[int, int]) -> str | None:
     return rendered_range(doc, first, last, source_lines)
 
 
-def verify_quote(path: Path, lines: tuple[int, int], quote: str) -> bool:
+def verify_quote(path: Path, lines: tuple[int, int], quote: str, page: int | None = None) -> bool:
     """Whether ``quote`` occurs verbatim (up to whitespace) within the cited lines."""
-    text = cited_text(path, lines)
+    text = cited_text(path, lines, page)
     if text is None or not quote.strip():
         return False
     return normalise(quote) in normalise(text)
+
+
+def _binary_cited_text(fmt: str, path: Path, lines: tuple[int, int], page: int | None):
+    first, last = lines
+    if fmt == "pdf" and page is None:  # a PDF line number means nothing without its page
+        return None
+    try:
+        data = read_bytes(path)  # confined to the corpus, like every other read
+    except Skip:
+        return None
+    if fmt != "pdf":  # DOCX, ODT: numbered paragraphs
+        return import_module(BINARY_PARSERS[fmt]).paragraph_text(data, first, last)
+    from ipsearch.ingest.pdf import cited_text as pdf_cited_text
+
+    return pdf_cited_text(data, page, first, last)
 
 
 @lru_cache(maxsize=32)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import importlib
 import os
 import unicodedata
 from pathlib import Path
@@ -23,7 +24,13 @@ SUFFIXES = {
     ".md": "md",
     ".markdown": "md",
     ".jsonl": "jsonl",
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".odt": "odt",
+    ".rst": "rst",
 }
+# Formats parsed from bytes (not decoded text) by these modules' ``parse(data, source)``.
+BINARY_PARSERS = {f: f"ipsearch.ingest.{f}" for f in ("pdf", "docx", "odt")}
 
 # A single file larger than this is skipped: parsing it would hold too much in memory at once.
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -173,6 +180,8 @@ def parse_file(path: Path, source: str) -> Document:
     fmt = format_of(path)
     if fmt is None:
         raise Skip("unsupported file type")
+    if fmt in BINARY_PARSERS:
+        return importlib.import_module(BINARY_PARSERS[fmt]).parse(read_bytes(path), source)
     text, warnings = read_text(path, source)
     if (
         fmt != "html"
@@ -196,6 +205,8 @@ def parse_text(text: str, fmt: str, source: str) -> Document:
         from ipsearch.ingest.html import parse
     elif fmt == "jsonl":
         from ipsearch.ingest.jsonl import parse
+    elif fmt == "rst":
+        from ipsearch.ingest.rst import parse
     else:
         raise CorpusError(f"no parser for {fmt}")
     return parse(lf_text(text), source)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ipsearch.corpus import display_path
 from ipsearch.errors import UsageError
+from ipsearch.locator import on_page, unit_of
 from ipsearch.models import Section
 from ipsearch.search import Searcher
 from ipsearch.verification.align import (
@@ -59,6 +60,8 @@ class QuoteCheck:
     differences: list[Difference] = field(default_factory=list)
     similarity: float = 0.0  # 0-100
     draft_line: int | None = None  # where a quote taken from a draft starts
+    page: int | None = None  # PDF: the page ``lines`` count within
+    unit: str = "line"  # what ``lines`` count: "line", or "paragraph" (DOCX, ODT)
 
     @property
     def ok(self) -> bool:
@@ -172,7 +175,8 @@ class QuoteChecker:
     ) -> QuoteCheck:
         sec = cand.section
         found = cand.text[span.start : span.end]
-        lines = _narrow(self.searcher.store.corpus / sec.source, _lines(cand, span), found)
+        page, lines = on_page(_lines(cand, span))
+        lines = _narrow(self.searcher.store.corpus / sec.source, lines, found, page)
         diffs = [] if status == "exact" else differences(quote, found)
         return QuoteCheck(
             quote=quote,
@@ -185,6 +189,8 @@ class QuoteChecker:
             differences=diffs,
             similarity=round(span.score, 1),
             draft_line=draft_line,
+            page=page,
+            unit=unit_of(sec.format),
         )
 
 
@@ -225,7 +231,9 @@ def _lines(cand: _Candidate, span: Span) -> tuple[int, int]:
     return touched[0].first, touched[-1].last
 
 
-def _narrow(path: Path, lines: tuple[int, int], found: str) -> tuple[int, int]:
+def _narrow(
+    path: Path, lines: tuple[int, int], found: str, page: int | None = None
+) -> tuple[int, int]:
     """The fewest lines whose reader-visible text still holds ``found``.
 
     Checked against the file itself, so a cited range is what a reader opening it sees. When the
@@ -234,7 +242,7 @@ def _narrow(path: Path, lines: tuple[int, int], found: str) -> tuple[int, int]:
     want = normalise(found)
 
     def holds(a: int, b: int) -> bool:
-        text = cited_text(path, (a, b))
+        text = cited_text(path, (a, b), page)
         return text is not None and want in normalise(text)
 
     first, last = lines
