@@ -85,7 +85,7 @@ def fit_one(rows: list[tuple[list[float], bool]]) -> dict:
     y = np.array([r[1] for r in rows], dtype=int)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    lr = LogisticRegression(C=0.5, max_iter=2000).fit((x - mean) / scale, y)
+    lr = LogisticRegression(C=0.2, max_iter=2000).fit((x - mean) / scale, y)
     return {"coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0]),
             "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
 

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from ipsearch.answer.analysis import Analysis
-from ipsearch.answer.features import Featurizer
+from ipsearch.answer.features import Featurizer, add_relative
 from ipsearch.answer.model import Models
 from ipsearch.answer.passages import Passage, heading_path
 from ipsearch.answer.reader import Candidate
@@ -75,6 +75,8 @@ class AnswerBuilder:
         agree = Counter(c.text.lower() for c in cands)
         for c in cands:
             c.features = feats.span(c, agree[c.text.lower()])
+        add_relative([c.features for c in cands])
+        for c in cands:
             c.score = self.models.span.prob(c.features)
         cands.sort(key=lambda c: -c.score)
         return cands

@@ -14,12 +14,24 @@ SPAN_FEATURES = [
     "type_match", "type_first", "sec_score", "sec_rank", "dense", "cov_own", "cov_ctx",
     "cov_head", "cov_section", "miss_max", "near", "in_question", "key_match", "row_match",
     "n_words", "is_field", "is_row", "is_title", "is_object", "agree", "verb_near", "first_pos",
-    "is_name", "is_code", "is_number",
+    "is_name", "is_code", "is_number", "cov_ctx_rel", "near_rel", "type_rel",
 ]  # fmt: skip
+# Features measured against the best of the same question's rows: models compare candidates.
+RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
+            "cov_section_rel": "cov_section", "cov_best_rel": "cov_best"}  # fmt: skip
 PLACE_FEATURES = [
     "sec_score", "sec_rank", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
-    "cov_path", "cov_best", "miss_max", "is_lead", "doc_level", "one_section",
+    "cov_path", "cov_best", "miss_max", "is_lead", "doc_level", "cov_section_rel", "cov_best_rel",
 ]  # fmt: skip
+
+
+def add_relative(rows: list[dict[str, float]]) -> None:
+    """``x_rel`` = x minus the best x among the rows of one question (0 for the best)."""
+    for name, base in RELATIVE.items():
+        if rows and base in rows[0]:
+            top = max(r[base] for r in rows)
+            for r in rows:
+                r[name] = r[base] - top
 
 
 class Featurizer:
@@ -66,7 +78,6 @@ class Featurizer:
             "miss_max": self.miss_max(have),
             "is_lead": float(s.level == 0 and s.kind in ("overview", "section", "record")),
             "doc_level": float(self.a.doc_level),
-            "one_section": float(n_sections == 1),
         }
 
     # -- spans ------------------------------------------------------------------------------

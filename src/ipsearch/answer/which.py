@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ipsearch.answer.analysis import PLACE_NOUNS, singular, words
-from ipsearch.answer.features import Featurizer
+from ipsearch.answer.features import Featurizer, add_relative
 from ipsearch.answer.model import Scorer
 from ipsearch.answer.passages import Passage, Retrieved, doc_title, heading_path
 from ipsearch.models import Section
@@ -78,6 +78,9 @@ class PlaceRanker:
                 best[0] if best else 0.0,
                 per_doc[s.source] if len(heading_path(s)) else 1,
             )
-            out.append(Place(s, f, self.scorer.prob(f), best[2] if best else None))
+            out.append(Place(s, f, 0.0, best[2] if best else None))
+        add_relative([p.features for p in out])
+        for p in out:
+            p.prob = self.scorer.prob(p.features)
         out.sort(key=lambda x: -x.prob)
         return out
