@@ -1,10 +1,10 @@
 """Behaviours fixed after review: each once broke in a way a user would notice."""
 
 import json
-
-import pytest
 import subprocess
 import sys
+
+import pytest
 
 from ipsearch.ingest import parse_file
 from ipsearch.sections import build_sections
