@@ -12,16 +12,21 @@ def test_markdown_headings_atx_and_setext(tmp_path):
         "## Second part\n\n- item [link](http://x)\n"
     )
     parsed = parse_file(p, "doc.md")
-    kinds = [(b.kind, b.text, b.first, b.last) for b in parsed.blocks]
+    kinds = [(b.kind, b.text, b.first, b.last) for b in parsed.blocks()]
     assert kinds == [
         ("heading", "Title", 1, 1),
-        ("para", "Intro text.", 3, 3),
+        ("paragraph", "Intro text.", 3, 3),
         ("heading", "First part", 5, 6),
-        ("para", "Body one.", 8, 8),
+        ("paragraph", "Body one.", 8, 8),
         ("heading", "Second part", 10, 10),
         ("item", "item link", 12, 12),
     ]
     assert parsed.title == "Title"
+    assert [s.heading_path for s in parsed.sections] == [
+        ["Title"],
+        ["Title", "First part"],
+        ["Title", "Second part"],
+    ]
 
 
 def test_decode_variants():
@@ -36,8 +41,9 @@ def test_decode_variants():
         decode(b"\x00\x01\x02binary", "e")
 
 
-def test_split_lines_counts_like_an_editor():
-    assert split_lines("a\r\nb\rc\n\x0cd\n") == ["a", "b", "c", "\x0cd"]
+def test_split_lines_counts_like_grep():
+    # Only LF ends a line (grep -n): a lone CR separates words within one line.
+    assert split_lines("a\r\nb\rc\n\x0cd\r\r\n") == ["a", "b c", "\x0cd"]
 
 
 def test_unsupported_suffix_is_skipped(tmp_path):
@@ -51,8 +57,9 @@ def test_jsonl_records(tmp_path):
     p = tmp_path / "docs.jsonl"
     p.write_text('{"id": "a1", "title": "T", "text": "Body"}\nnot json\n{"id": 2, "text": "B2"}\n')
     parsed = parse_file(p, "docs.jsonl")
-    assert [r["id"] for r in parsed.records] == ["a1", "2"]
-    assert parsed.warnings
+    assert [s.anchor for s in parsed.sections] == ["a1", "2"]
+    assert [s.first for s in parsed.sections] == [1, 3]
+    assert parsed.warnings and "line 2" in parsed.warnings[0]
 
 
 def test_bundled_corpus_is_the_seed_byte_for_byte():

@@ -14,7 +14,9 @@ def test_question_mark_is_not_a_wildcard(main_run):
     code, out, _ = main_run("search", "who chairs nuclear?", "--json")
     assert code == 0 and json.loads(out)["hits"][0]["section"] == "Nuclear"
     code, out, _ = main_run("search", "eop?", "--json")
-    assert code == 0 and json.loads(out)["hits"][0]["section"] == "Overview"
+    hit = json.loads(out)["hits"][0]
+    assert code == 0 and hit["section"] == "Industrial partnerships: an overview"
+    assert hit["title"] == hit["section"] and hit["heading_path"] == [hit["section"]]
 
 
 def test_output_closed_early_is_not_nothing_found(env):

@@ -196,14 +196,21 @@ def _progress_callback() -> Callable[[int, int, str], None] | None:
 
 
 @cli.command()
+@click.option("--source", "source_glob", metavar="GLOB", help="Only files whose path matches GLOB.")
 @common()
-def sections(app: App) -> int:
+def sections(app: App, source_glob: str | None) -> int:
     """List the indexed sections with their chair, source and line range."""
     from ipsearch import render
     from ipsearch.corpus import display_path
+    from ipsearch.search import matches_source
 
     store = app.fresh_store()
-    rows = [(s, display_path(store.corpus, s.source)) for s in store.sections()]
+    rows = [
+        (s, display_path(store.corpus, s.source))
+        for s in store.sections()
+        if source_glob is None
+        or matches_source(s.source, display_path(store.corpus, s.source), source_glob)
+    ]
     if app.as_json:
         render.emit_json({"sections": [render.section_dict(s, src) for s, src in rows]})
     else:
@@ -215,14 +222,25 @@ def sections(app: App) -> int:
 @click.argument("section")
 @common()
 def show(app: App, section: str) -> int:
-    """Print one SECTION (a title, slug, id or unique prefix) with line numbers."""
+    """Print one SECTION (a title, slug, id or unique prefix) with line numbers.
+
+    SECTION may also be a file (PATH: its outline, the heading tree with line ranges) or
+    PATH:LINE (the section at that line)."""
     from ipsearch import render
     from ipsearch.corpus import display_path
     from ipsearch.search import Searcher
 
     store = app.fresh_store()
     with Searcher(store) as s:
-        found = s.section(section)
+        located = s.locate(section)
+        if located is not None and located[1] is None:
+            source = display_path(store.corpus, located[0][0].source)
+            if app.as_json:
+                render.emit_json(render.outline_json(located[0], source))
+            else:
+                render.outline_human(located[0], source, app.style)
+            return ExitStatus.FOUND
+        found = s.at_line(*located) if located else s.section(section)
     source = display_path(store.corpus, found.source)
     if app.as_json:
         render.emit_json(render.show_json(found, source))

@@ -26,16 +26,16 @@ import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 
 from whoosh.analysis import Filter
 
 from ipsearch.corpus import CorpusFile, file_hash, is_inside, scan
 from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
-from ipsearch.models import IngestReport, Paragraph, Section
+from ipsearch.models import IngestReport, Section
+from ipsearch.schema import make_schema, section_from_fields, to_doc
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 Notify = Callable[[str], None]
 # A file modified this close to the start of the last build may have changed again within the
 # same timestamp tick (coarse kernel clocks; 1-2 s on some filesystems) after it was read, so
@@ -169,94 +169,6 @@ def text_analyzer():
         | LowercaseFilter()
         | StopFilter(stoplist=STOPWORDS, minsize=1)
         | SnowballStemFilter()
-    )
-
-
-def make_schema():
-    from whoosh.analysis import StandardAnalyzer
-    from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
-
-    stem = text_analyzer()
-    # Unstemmed, no stop words: the vocabulary that "did you mean" corrects against.
-    plain = StandardAnalyzer(stoplist=None, minsize=2)
-    return Schema(
-        # A column too, so a ranking reads ids without decoding whole stored documents.
-        id=ID(stored=True, unique=True, sortable=True),
-        source=ID(stored=True),
-        kind=ID(stored=True),
-        section=TEXT(analyzer=stem, stored=True),
-        name=TEXT(analyzer=stem, stored=True),
-        aliases=TEXT(analyzer=stem),
-        chair=TEXT(analyzer=stem, stored=True),
-        body=TEXT(analyzer=stem, stored=True),
-        words=TEXT(analyzer=plain),
-        first_line=NUMERIC(stored=True),
-        last_line=NUMERIC(stored=True),
-        position=NUMERIC(stored=True, sortable=True),
-        published=DATETIME(stored=True),
-        updated=DATETIME(stored=True),
-        data=STORED(),
-    )
-
-
-def _to_doc(s: Section) -> dict:
-    def dt(d):
-        return datetime(d.year, d.month, d.day) if d else None
-
-    doc = {
-        "id": s.id,
-        "source": s.source,
-        "kind": s.kind,
-        "section": s.title,
-        "name": s.name or "",
-        "aliases": " ".join(s.aliases),
-        "chair": s.chair or "",
-        # The title is part of what a section says: a "flat" document (title + text) ranks
-        # better than the text alone with a heavily boosted title (SciFact, README).
-        "body": f"{s.title}\n{s.text}",
-        "words": " ".join([s.title, s.name or "", s.chair or "", s.text, *s.aliases]),
-        "first_line": s.first_line,
-        "last_line": s.last_line,
-        "position": s.position,
-        "data": json.dumps(
-            {
-                "paragraphs": [[p.text, p.first, p.last] for p in s.paragraphs],
-                "labels": s.labels,
-                "aliases": s.aliases,
-                "document": s.document,
-                "file_hash": s.file_hash,
-                "title_inferred": s.title_inferred,
-            }
-        ),
-    }
-    for key in ("published", "updated"):
-        if getattr(s, key):
-            doc[key] = dt(getattr(s, key))
-    return doc
-
-
-def section_from_fields(f: dict) -> Section:
-    """Stored fields → Section (the inverse of ``_to_doc``)."""
-    data = json.loads(f.get("data") or "{}")
-    return Section(
-        id=f["id"],
-        source=f["source"],
-        title=f["section"],
-        kind=f["kind"],
-        first_line=f["first_line"],
-        last_line=f["last_line"],
-        text="\n".join(t for t, _, _ in data.get("paragraphs", [])),
-        paragraphs=[Paragraph(t, a, b) for t, a, b in data.get("paragraphs", [])],
-        file_hash=data.get("file_hash", ""),
-        chair=f.get("chair") or None,
-        name=f.get("name") or None,
-        aliases=data.get("aliases", []),
-        labels=data.get("labels", {}),
-        document=data.get("document"),
-        published=f["published"].date() if f.get("published") else None,
-        updated=f["updated"].date() if f.get("updated") else None,
-        title_inferred=data.get("title_inferred", False),
-        position=f.get("position", 0),
     )
 
 
@@ -442,6 +354,8 @@ class IndexStore:
                     raise Unreadable("now links outside the corpus")
                 parsed = parse_file(f.path, f.rel)
                 sections = build_sections(parsed, digest)
+                if not sections:
+                    raise Skip("no text a reader sees")
             except Unreadable as e:
                 # Transient: keep what was indexed for it; it is read again next run.
                 report.skipped.append((f.rel, str(e)))
@@ -475,12 +389,12 @@ class IndexStore:
             report.warnings.extend(parsed.warnings)
             writer.delete_by_term("source", f.rel)
             for s in sections:
-                writer.add_document(**_to_doc(s))
+                writer.add_document(**to_doc(s))
             entries[f.rel] = {
                 "hash": digest,
                 **_stat_entry(f),
                 "sections": len(sections),
-                "format": parsed.fmt,
+                "format": parsed.format,
             }
             setattr(report, how, getattr(report, how) + 1)
         return entries

@@ -11,29 +11,6 @@ if TYPE_CHECKING:  # ingest imports this module; the annotation is only for read
 
 
 @dataclass
-class Block:
-    """One paragraph-like unit of a source file, as a parser found it."""
-
-    kind: str  # "heading" | "para" | "item"
-    text: str
-    first: int  # 1-based, inclusive
-    last: int
-    level: int = 0  # heading level when known (HTML, Markdown); 0 for plain text
-
-
-@dataclass
-class ParsedFile:
-    """What a format parser returns: the blocks of one file, in order."""
-
-    source: str  # path relative to the corpus root, "/" separated
-    fmt: str  # "txt" | "html" | "md" | "jsonl"
-    blocks: list[Block]
-    title: str | None = None  # the document's own title when the format states it
-    warnings: list[str] = field(default_factory=list)
-    records: list[dict] | None = None  # jsonl: one pre-made section per record
-
-
-@dataclass
 class Paragraph:
     """A quotable unit of a section with its exact line range."""
 

@@ -101,6 +101,9 @@ def hit_dict(h: Hit) -> dict:
         "name": h.name,
         "kind": h.kind,
         "snippet_lines": list(h.snippet_lines) if h.snippet_lines else list(h.lines),
+        "title": h.title,
+        "heading_path": list(h.heading_path),
+        "block_kind": h.block_kind,
     }
 
 
@@ -146,6 +149,9 @@ def section_dict(s: Section, source: str) -> dict:
         "name": s.name,
         "aliases": s.aliases,
         "kind": s.kind,
+        "title": s.doc_title,
+        "heading_path": list(s.heading_path),
+        "level": s.level,
         "labels": s.labels,
         "title_inferred": s.title_inferred,
         "published": s.published.isoformat() if s.published else None,
@@ -156,6 +162,12 @@ def section_dict(s: Section, source: str) -> dict:
 def show_json(s: Section, source: str) -> dict:
     data = section_dict(s, source)
     data["paragraphs"] = [{"lines": [p.first, p.last], "text": p.text} for p in s.paragraphs]
+    data["blocks"] = [
+        {"kind": b.kind, "lines": [b.first, b.last], "text": b.shown()}
+        | ({"cells": b.cells, "header": b.header} if b.kind == "row" else {})
+        | ({"key": b.key} if b.key else {})
+        for b in s.blocks
+    ]
     return data
 
 
@@ -179,6 +191,32 @@ def show_human(s: Section, source: str, st: Style) -> None:
     width = len(str(s.last_line))
     for p in s.paragraphs:
         st.echo(f"{st.line(str(p.first).rjust(width))}: {p.text}")
+
+
+def outline_json(sections: list[Section], source: str) -> dict:
+    return {
+        "source": source,
+        "title": sections[0].doc_title if sections else "",
+        "sections": [
+            {
+                "id": s.id,
+                "heading_path": list(s.heading_path),
+                "level": s.level,
+                "lines": [s.first_line, s.last_line],
+                "kind": s.kind,
+            }
+            for s in sections
+        ],
+    }
+
+
+def outline_human(sections: list[Section], source: str, st: Style) -> None:
+    """A document's heading tree, each heading with its line range."""
+    st.echo(f"{st.path(source)}  {sections[0].doc_title if sections else ''}")
+    for s in sections:
+        indent = "  " * max(s.level - 1, 0)
+        lines = f"{s.first_line}-{s.last_line}"
+        st.echo(f"  {indent}{s.title}  {st.line(lines)}")
 
 
 def ingest_human(r: IngestReport, st: Style, index_dir: str) -> None:
@@ -214,10 +252,11 @@ def citation_dict(c: Citation) -> dict:
     return {
         "source": c.source,
         "section": c.section,
-        "heading_path": c.heading_path,
+        "heading_path": list(c.heading_path),
         "chair": c.chair,
         "lines": list(c.lines),
         "quote": c.quote,
+        "title": c.title,
         "kind": c.kind,
     }
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ipsearch.corpus import display_path
 from ipsearch.errors import QueryError
 from ipsearch.index import DAMAGE_ERRORS, IndexStore, damaged, section_from_fields
+from ipsearch.ingest import index_form
 from ipsearch.models import Hit, SearchResult, Section
 
 if TYPE_CHECKING:
@@ -19,7 +20,18 @@ if TYPE_CHECKING:
 
 # Per-field weights of BM25F. The body carries the evidence; a section's title, its own name,
 # chair and acronyms are short fields whose match says "this section is about that".
-FIELD_BOOSTS = {"body": 1.0, "section": 0.3, "name": 1.0, "chair": 1.0, "aliases": 1.0}
+# The document's title and the words of the file path say what the whole page is about: they
+# count, lightly, for each of its sections.
+FIELD_BOOSTS = {
+    "body": 1.0,
+    "section": 0.3,
+    "name": 1.0,
+    "chair": 1.0,
+    "aliases": 1.0,
+    "doc": 0.3,
+    "path": 0.2,
+}
+PAGE_FIELDS = ("doc", "path")
 K1, B = 0.9, 0.4
 SEARCH_FIELDS = list(FIELD_BOOSTS)
 # Anything that makes a query more than a bag of words goes through Whoosh's query parser.
@@ -27,7 +39,7 @@ _SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b|\w:|["*?~^\[\]{}()]
 FIELD_ALIASES = {
     "section": ["title", "heading"],
     "body": ["text", "content"],
-    "source": ["file", "path"],
+    "source": ["file"],
 }
 # Marks a matched term inside a snippet; the renderer turns them into colour or nothing.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -177,6 +189,23 @@ def snippet_for(
     best.sort(key=lambda x: -x[2])
     text = " … ".join(x[3] for x in best)
     return text, (min(x[4] for x in best), max(x[5] for x in best))
+
+
+def matches_source(rel: str, shown: str, pattern: str) -> bool:
+    """Whether a file matches a ``--source`` glob, by its corpus path or the path shown."""
+    from fnmatch import fnmatchcase
+
+    pat = pattern if any(c in pattern for c in "*?[") else f"*{pattern}*"
+    return fnmatchcase(rel, pat) or fnmatchcase(shown, pat)
+
+
+def block_kind(s: Section, lines: tuple[int, int]) -> str | None:
+    """Kind of the first block of ``s`` that the quoted lines cover (paragraph, row, ...)."""
+    first, last = lines
+    return next(
+        (b.kind for b in s.blocks if b.kind != "heading" and first <= b.first and b.last <= last),
+        None,
+    )
 
 
 class _BagOfWords:
@@ -387,7 +416,7 @@ class Searcher:
             corrected = correct(self.searcher, qstring) if fix_spelling else None
         except DAMAGE_ERRORS as e:
             raise damaged(self.store.root, e) from e
-        text = _plain_question(corrected or qstring)
+        text = index_form(_plain_question(corrected or qstring))
         total, ranked, keyword_ids = self._ranking(text, limit, kinds, fusion)
         with _query_errors(self.store.root):
             terms = self._query_terms(text)
@@ -400,7 +429,7 @@ class Searcher:
 
     def rank(self, qstring: str, limit: int = 100, fusion: str = "auto") -> list[tuple[str, float]]:
         """(section id, score), best first: the ranking ``search`` uses, without snippets."""
-        return self._ranking(_plain_question(qstring), limit, None, fusion)[1]
+        return self._ranking(index_form(_plain_question(qstring)), limit, None, fusion)[1]
 
     def _ranking(
         self, text: str, limit: int, kinds: tuple[str, ...] | None, fusion: str
@@ -481,7 +510,37 @@ class Searcher:
             name=s.name,
             kind=s.kind,
             snippet_lines=lines,
+            title=s.doc_title,
+            heading_path=list(s.heading_path),
+            block_kind=block_kind(s, lines),
         )
+
+    def locate(self, key: str) -> tuple[list[Section], int | None] | None:
+        """``PATH`` or ``PATH:LINE`` naming an indexed file: (its sections in order, the line);
+        None when ``key`` names no indexed file."""
+        import os
+
+        path, line = key, None
+        head, sep, tail = key.rpartition(":")
+        if sep and tail.isdigit():
+            path, line = head, int(tail)
+        rels = {path.replace(os.sep, "/")}
+        with contextlib.suppress(OSError, ValueError):
+            rels.add(os.path.relpath(Path(path).resolve(), self.store.corpus).replace(os.sep, "/"))
+        sections = [s for s in self.store.sections() if s.source in rels]
+        if not sections:
+            return None
+        return sorted(sections, key=lambda s: s.position), line
+
+    def at_line(self, sections: list[Section], line: int) -> Section:
+        """The section of a file that holds ``line`` (else the last one starting before it)."""
+        from ipsearch.errors import NotFound
+
+        inside = [s for s in sections if s.first_line <= line <= s.last_line]
+        before = [s for s in sections if s.first_line <= line]
+        if inside or before:
+            return (inside or before)[-1]
+        raise NotFound(f"line {line} is before the first section of {sections[0].source}")
 
     def section(self, key: str) -> Section:
         """A section by id, title, slug or unique prefix of either."""
@@ -533,7 +592,9 @@ def doc_frequencies(searcher: Searcher, terms: list[str]) -> tuple[int, dict[str
     count stands in for the union, which the index does not store.
     """
     reader = searcher.searcher.reader()
-    fields = ["section", "name", "chair", "aliases", "body"]
+    # The section's own fields: page-wide context (document title, path) is in every
+    # section of a page and would make its words look common.
+    fields = [f for f in FIELD_BOOSTS if f not in PAGE_FIELDS]
 
     def df(t: str) -> int:
         # The stemmer leaves some forms apart ("run" / "runn"): count near variants as one.

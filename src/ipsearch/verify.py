@@ -1,4 +1,8 @@
-"""Check that a printed quote is really what the cited lines of the source say."""
+"""Check that a printed quote is really what the cited lines of the source say.
+
+The cited lines are rendered by the very parser that indexed them (``ingest.rendered_range``):
+a quote verifies when it occurs, up to whitespace, in the blocks that lie within those lines.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,17 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ipsearch.ingest import Skip, format_of, read_text, render_lines, split_lines
+from ipsearch.ingest import (
+    MAX_LINE_CHARS,
+    Skip,
+    format_of,
+    longest_line,
+    parse_text,
+    read_text,
+    rendered_range,
+    split_lines,
+)
+from ipsearch.ingest.model import Document
 
 _SPACE = re.compile(r"\s+")
 
@@ -18,20 +32,20 @@ def normalise(text: str) -> str:
 
 def cited_text(path: Path, lines: tuple[int, int]) -> str | None:
     """Reader-visible text of lines ``first..last`` of ``path``; None when they cannot be read."""
-    fmt = format_of(path)
-    if fmt is None:
+    if format_of(path) is None:
         return None
     try:
         stamp = path.stat().st_mtime_ns
     except OSError:
         return None
-    all_lines = _lines(str(path), stamp)
-    if all_lines is None:
+    read = _document(str(path), stamp)
+    if read is None:
         return None
+    doc, source_lines = read
     first, last = lines
-    if first < 1 or last < first or last > len(all_lines):
+    if first < 1 or last < first or last > len(source_lines):
         return None
-    return render_lines(fmt, all_lines[first - 1 : last])
+    return rendered_range(doc, first, last, source_lines)
 
 
 def verify_quote(path: Path, lines: tuple[int, int], quote: str) -> bool:
@@ -43,10 +57,13 @@ def verify_quote(path: Path, lines: tuple[int, int], quote: str) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _lines(path: str, _mtime_ns: int) -> list[str] | None:
+def _document(path: str, _mtime_ns: int) -> tuple[Document, list[str]] | None:
     # Keyed by modification time too, so an edited file is read afresh.
+    p = Path(path)
     try:
-        text, _ = read_text(Path(path), path)
-    except Skip:
+        text, _ = read_text(p, p.name)
+        if len(text) > MAX_LINE_CHARS and longest_line(text) > MAX_LINE_CHARS:
+            return None
+        return parse_text(text, format_of(p) or "txt", p.name), split_lines(text)
+    except (Skip, RecursionError, ValueError):
         return None
-    return split_lines(text)

@@ -3,26 +3,19 @@
 Sections are ranked as ``search`` ranks them (BM25F and the bundled encoder, fused by
 reciprocal rank). Each is then cut into passages a reader can check on their own lines:
 sentences, list items, table rows (with their header), code lines, metadata fields, and the
-titles and headings that name the section. Sections stored with the document model carry
-typed blocks; older indexes only have paragraphs, read here the same way as far as possible
-(a paragraph of ``| a | b |`` lines is a table, ``key: value`` lines are fields).
+titles and headings that name the section, all read from the document model's typed blocks.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipsearch.models import Section
 from ipsearch.search import FUSE_DEPTH, Searcher, fuse
 from ipsearch.textutil import split_sentences
-from ipsearch.verify import cited_text
 
 TOP_SECTIONS = 8
-_FIELD_LINE = re.compile(r"^\s*(?P<key>[A-Za-z][\w .-]{0,40}?)\s*:\s+(?P<value>\S.*)$")
-_ROW_LINE = re.compile(r"^\s*\|.*\|\s*$")
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 @dataclass
@@ -42,10 +35,13 @@ class Passage:
     header: list[str] | None = None  # row: its table's header cells
     order: int = 0  # position within the section
     context: list[str] = field(default_factory=list)  # headings it is read under
+    field_value: str | None = None  # field: its value as the parser read it
 
     @property
     def value(self) -> str:
         """A field's value without its key or YAML quotes; any other passage's text."""
+        if self.field_value is not None:
+            return self.field_value.strip().strip("\"'").strip()
         if self.kind != "field" or ":" not in self.text:
             return self.text
         return self.text.split(":", 1)[1].strip().strip("\"'").strip()
@@ -114,7 +110,7 @@ class PassageRetriever:
 def section_passages(s: Section, corpus: Path | None = None) -> list[Passage]:
     """The passages of one section, in order."""
     context = [doc_title(s), *heading_path(s)]
-    out = _from_blocks(s) if s.blocks else _from_paragraphs(s, corpus)
+    out = _from_blocks(s)
     for i, p in enumerate(out):
         p.order, p.context = i, context
     return out
@@ -128,8 +124,9 @@ def _from_blocks(s: Section) -> list[Passage]:
                 Passage("row", b.text, b.first, b.last, s, 0, cells=b.cells, header=b.header)
             )
         elif b.kind == "field":
-            out.append(Passage("field", f"{b.key}: {b.text}" if b.key else b.text, b.first,
-                               b.last, s, 0, key=b.key))  # fmt: skip
+            out.append(
+                Passage("field", b.shown(), b.first, b.last, s, 0, key=b.key, field_value=b.text)
+            )
         elif b.kind == "heading":
             out.append(Passage("heading", b.text, b.first, b.last, s, 0))
         elif b.kind == "code":
@@ -138,50 +135,4 @@ def _from_blocks(s: Section) -> list[Passage]:
         else:
             kind = "item" if b.kind == "item" else "sentence"
             out += [Passage(kind, t, b.first, b.last, s, 0) for t in split_sentences(b.text)]
-    return out
-
-
-def _from_paragraphs(s: Section, corpus: Path | None) -> list[Passage]:
-    out: list[Passage] = []
-    for para in s.paragraphs:
-        key = para.text.split(":", 1)[0].strip()
-        if key in s.labels:
-            out.append(Passage("field", para.text, para.first, para.last, s, 0, key=key))
-            continue
-        lines = _source_lines(s, corpus, para.first, para.last)
-        if lines and len(lines) > 1 and all(_ROW_LINE.match(t) for t in lines):
-            out += _table_rows(s, lines, para.first)
-            continue
-        if lines and len(lines) > 1 and all(_FIELD_LINE.match(t) for t in lines):
-            for i, t in enumerate(lines):
-                m = _FIELD_LINE.match(t)
-                line = para.first + i
-                out.append(Passage("field", t.strip(), line, line, s, 0, key=m["key"]))
-            continue
-        out += [
-            Passage("sentence", t, para.first, para.last, s, 0) for t in split_sentences(para.text)
-        ]
-    return out
-
-
-def _source_lines(s: Section, corpus: Path | None, first: int, last: int) -> list[str] | None:
-    if corpus is None or last - first > 60:
-        return None
-    lines = [cited_text(corpus / s.source, (i, i)) for i in range(first, last + 1)]
-    return None if any(t is None for t in lines) else [t for t in lines if t is not None]
-
-
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
-
-
-def _table_rows(s: Section, lines: list[str], first: int) -> list[Passage]:
-    header = _cells(lines[0])
-    out = [Passage("heading", " | ".join(header), first, first, s, 0)]
-    for i, t in enumerate(lines[1:], 1):
-        if _SEPARATOR.match(t):
-            continue
-        cells = _cells(t)
-        text = " | ".join(cells)
-        out.append(Passage("row", text, first + i, first + i, s, 0, cells=cells, header=header))
     return out

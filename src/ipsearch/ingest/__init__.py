@@ -1,7 +1,7 @@
-"""Format parsers: each turns one file into ordered blocks with 1-based line ranges.
+"""Format parsers: each turns one file into an ``ingest.model.Document``.
 
-``parse_file`` picks the parser by file suffix; ``read_text`` decodes bytes the same way for all
-formats so that line numbers agree with what an editor shows.
+``parse_file`` picks the parser by file suffix; ``decode`` and ``lf_text`` read bytes the same way
+for all formats, so that line numbers agree with what ``grep -n`` prints (only LF ends a line).
 """
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from __future__ import annotations
 import codecs
 import os
 import stat
+import unicodedata
 from pathlib import Path
 
 from ipsearch.errors import CorpusError
-from ipsearch.models import ParsedFile
+from ipsearch.ingest.model import Document
 
 SUFFIXES = {
     ".txt": "txt",
@@ -30,6 +31,8 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 # same line, and indexing it costs ~13x its size in memory. HTML is exempt (minified pages are
 # common and their text is found by tags, not lines).
 MAX_LINE_CHARS = 1024 * 1024
+# Share of control characters above which undecodable bytes are taken for binary data.
+_BINARY_CONTROLS = 0.05
 
 
 class Skip(Exception):
@@ -46,8 +49,7 @@ def format_of(path: Path) -> str | None:
 
 
 def decode(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Bytes → text. BOMs pick the codec; invalid UTF-8 is replaced, with a warning."""
-    warnings: list[str] = []
+    """Bytes → text. A BOM picks the codec; else UTF-8; else detection, with a warning."""
     if not data:
         raise Skip("empty file")
     for bom, codec in (
@@ -59,28 +61,61 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     ):
         if data.startswith(bom):
             try:
-                return data.decode(codec), warnings
+                return _text_or_skip(data.decode(codec)), []
             except UnicodeDecodeError:
-                return data.decode(codec, errors="replace"), [f"{name}: invalid {codec}, replaced"]
+                text = data.decode(codec, errors="replace")
+                return _text_or_skip(text), [f"{name}: invalid {codec}, replaced"]
     # NUL bytes do not occur in text files without a BOM: treat the file as binary.
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:65536]:
         raise Skip("binary file")
     try:
-        text = data.decode("utf-8")
+        return _text_or_skip(data.decode("utf-8")), []
     except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:MAX_FILE_BYTES]).best()
+    if best is not None:
+        text = str(best)
+        warning = f"{name}: not UTF-8; read as {best.encoding}"
+    else:
         text = data.decode("utf-8", errors="replace")
-        warnings.append(f"{name}: not valid UTF-8; undecodable bytes replaced")
+        controls = sum(1 for c in text[:65536] if c < " " and c not in "\t\n\r\f")
+        if controls > _BINARY_CONTROLS * min(len(text), 65536):
+            raise Skip("binary file")
+        warning = f"{name}: not valid UTF-8; undecodable bytes replaced"
+    return _text_or_skip(text), [warning]
+
+
+def _text_or_skip(text: str) -> str:
     if not text.strip():
         raise Skip("no text")
-    return text, warnings
+    return text
+
+
+def lf_text(text: str) -> str:
+    """The text with only LF ending lines, as ``grep -n`` counts them.
+
+    CRs before an LF are dropped (CRLF, CR CR LF); a lone CR separates words but does not end
+    a line, so line N of the result is line N of the file.
+    """
+    if "\r" not in text:
+        return text
+    return "\n".join(ln.rstrip("\r").replace("\r", " ") for ln in text.split("\n"))
 
 
 def split_lines(text: str) -> list[str]:
-    """Split on newlines only, as grep and editors number lines (not on \\f or U+2028)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """The file's lines as ``grep -n`` numbers them (not split on CR, \\f or U+2028)."""
+    lines = lf_text(text).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+def index_form(text: str) -> str:
+    """Text as it is indexed: NFKC (ligatures, full-width forms, no-break spaces), soft
+    hyphens removed. Quotes keep the file's own characters; only the index sees this form."""
+    return unicodedata.normalize("NFKC", text.replace("\u00ad", ""))
 
 
 def read_bytes(path: Path) -> bytes:
@@ -125,7 +160,7 @@ def longest_line(text: str, sep: str = "\n") -> int:
     return longest
 
 
-def parse_file(path: Path, source: str) -> ParsedFile:
+def parse_file(path: Path, source: str) -> Document:
     """Parse one file. Raises ``Skip`` for files that are not indexed."""
     fmt = format_of(path)
     if fmt is None:
@@ -135,9 +170,16 @@ def parse_file(path: Path, source: str) -> ParsedFile:
         fmt != "html"
         and len(text) > MAX_LINE_CHARS
         and longest_line(text) > MAX_LINE_CHARS
-        and longest_line(text, "\r") > MAX_LINE_CHARS  # old Mac line ends
+        and longest_line(text, "\r") > MAX_LINE_CHARS  # old Mac line ends: prose, not data
     ):
         raise Skip(f"has a line over {MAX_LINE_CHARS:,} characters long (generated data?)")
+    doc = parse_text(text, fmt, source)
+    doc.warnings[:0] = warnings
+    return doc
+
+
+def parse_text(text: str, fmt: str, source: str) -> Document:
+    """Decoded text of one file → its document (line numbers as ``grep -n`` prints them)."""
     if fmt == "txt":
         from ipsearch.ingest.text import parse
     elif fmt == "md":
@@ -146,26 +188,29 @@ def parse_file(path: Path, source: str) -> ParsedFile:
         from ipsearch.ingest.html import parse
     elif fmt == "jsonl":
         from ipsearch.ingest.jsonl import parse
-    else:  # pragma: no cover - SUFFIXES and this switch are kept in step
+    else:
         raise CorpusError(f"no parser for {fmt}")
-    parsed = parse(text, source)
-    parsed.warnings[:0] = warnings
-    return parsed
+    return parse(lf_text(text), source)
+
+
+def rendered_range(doc: Document, first: int, last: int, lines: list[str] | None = None) -> str:
+    """What a reader sees on lines ``first..last``: the blocks that lie within them, as the
+    parser rendered them (so a quote is checked by the very renderer that produced it).
+
+    In plain text a line is what a reader sees, so given the file's ``lines``, the part of a
+    block that the range cuts through counts too."""
+    out = []
+    for b in doc.blocks():
+        if b.page is not None or b.last < first or b.first > last:
+            continue
+        if first <= b.first and b.last <= last:
+            out.append(b.shown())
+        elif doc.format == "txt" and lines is not None:
+            out.append(" ".join(lines[max(b.first, first) - 1 : min(b.last, last)]))
+    return "\n".join(out)
 
 
 def render_lines(fmt: str, lines: list[str]) -> str:
-    """The reader-visible text of some source lines, for checking quotes against the file."""
-    raw = "\n".join(lines)
-    if fmt == "html":
-        from ipsearch.ingest.html import visible_text
-
-        return visible_text(raw)
-    if fmt == "md":
-        from ipsearch.ingest.markdown import strip_inline
-
-        return strip_inline(raw)
-    if fmt == "jsonl":
-        from ipsearch.ingest.jsonl import record_text
-
-        return "\n".join(record_text(line) for line in lines)
-    return raw
+    """The reader-visible text of some source lines taken on their own."""
+    doc = parse_text("\n".join(lines), fmt, "fragment")
+    return rendered_range(doc, 1, max(len(lines), 1))

@@ -1,240 +1,297 @@
-"""HTML: main content only, block elements in document order, with their source lines.
+"""HTML on BeautifulSoup: the main content's blocks in document order, each with exact lines.
 
-Page furniture (navigation, cookie banners, skip links, breadcrumbs, header, footer, asides,
-scripts) is removed before any text is read, so none of it can reach the index.
+Lines come from the source, not from serialising the tree: every tag knows where it starts
+(``sourceline``) and where its start tag ends (a start tag may span lines), and text nodes,
+comments and scripts advance a line cursor by the newlines they hold. So text after a
+multi-line comment, script or tag is cited on the line ``grep -n`` gives.
+
+Page furniture is recognised by element and ARIA role (nav, header, footer, aside, role=banner,
+...), never by words inside a class name, so ``<section id="social-care">`` stays content.
 """
 
 from __future__ import annotations
 
-import html as htmllib
+import bisect
+import html.parser as hp
 import re
 import sys
 
-from ipsearch.models import Block, ParsedFile
+from ipsearch.ingest.assemble import file_title, sections_from_blocks
+from ipsearch.ingest.model import Block, Document
 
-_DROP_TAGS = [
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "button",
-    "svg",
-    "iframe",
-    "head",
-]
-# Class/id/role words that mark page furniture on GOV.UK-like and most CMS pages.
-_FURNITURE = re.compile(
-    r"cookie|consent|skip[-_]?link|breadcrumb|banner|visually[-_]hidden|sr[-_]only|"
-    r"share|social|feedback|related[-_]nav|site[-_]?search|menu",
+# Elements a reader never sees as content of the page.
+_HIDDEN = {"script", "style", "noscript", "template", "head", "svg", "iframe", "button", "select"}
+_FURNITURE = {"nav", "header", "footer", "aside", "form"}
+_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "dialog"}
+# Whole class tokens (an optional namespace prefix allowed) of skip links, cookie banners and
+# breadcrumbs on common design systems; a token only *containing* these words does not match.
+_FURNITURE_CLASS = re.compile(
+    r"(?:[a-z0-9]+[-_]{1,2})?(?:c[-_])?"
+    r"(?:skip[-_]?link|cookie[-_](?:banner|consent|message)|breadcrumbs?|visually[-_]hidden|sr[-_]only)",
     re.I,
 )
-_FURNITURE_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search"}
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_BLOCKS = {
-    "p",
-    "li",
-    "dt",
-    "dd",
-    "td",
-    "th",
-    "blockquote",
-    "pre",
-    "figcaption",
-    "caption",
-    "div",
-    "section",
-    "article",
-    "main",
-    "body",
-    "ul",
-    "ol",
-    "dl",
-    "table",
-    "tr",
-    "details",
-    "summary",
-    "address",
-} | set(_HEADINGS)
-_INLINE = "|".join(
-    [
-        "a",
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "cite",
-        "code",
-        "data",
-        "dfn",
-        "em",
-        "i",
-        "kbd",
-        "mark",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "time",
-        "u",
-        "var",
-    ]
-)
-_WS = re.compile(r"[ \t\r\f\v]+")
+INLINE = {
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
+    "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "del", "ins",
+    "font", "img", "wbr", "big", "tt", "strike", "output", "meter", "progress",
+}  # fmt: skip
+_KIND = {"li": "item", "dt": "term", "dd": "definition", "blockquote": "quote"}
 
 
-def _furniture(tag) -> bool:
-    if tag.attrs is None:
-        return False
-    if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
-        return True
-    if (tag.get("role") or "").lower() in _FURNITURE_ROLES:
-        return True
-    words = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
-    return bool(_FURNITURE.search(words))
+class _Lines:
+    """Line arithmetic over the source: where each tag's start tag ends."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def open_end(self, tag) -> int:
+        """The line on which ``tag``'s start tag ends (its first child starts there)."""
+        line = tag.sourceline or 1
+        if tag.sourcepos is None or line > len(self.starts):
+            return line
+        at = self.starts[line - 1] + tag.sourcepos
+        m = hp.locatestarttagend_tolerant.match(self.text, at)
+        if not m:
+            return line
+        return line + self.text.count("\n", at, m.end())
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
 
 
-def _clean(text: str) -> str:
-    lines = [_WS.sub(" ", ln).strip() for ln in text.split("\n")]
-    return " ".join(ln for ln in lines if ln)
+class _Builder:
+    def __init__(self, lines: _Lines) -> None:
+        self.lines = lines
+        self.blocks: list[Block] = []
+        self.headers: dict[int, list[str]] = {}  # id(table) → its header cells
+
+    def skip(self, tag) -> bool:
+        from bs4 import Tag
+
+        if not isinstance(tag, Tag):
+            return False
+        if tag.name in _HIDDEN or tag.name in _FURNITURE:
+            return True
+        if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
+            return True
+        if (tag.get("role") or "").lower() in _FURNITURE_ROLES:
+            return True
+        label = (tag.get("aria-label") or "").lower()
+        if "cookie" in label or "breadcrumb" in label:
+            return True
+        return any(_FURNITURE_CLASS.fullmatch(c) for c in tag.get("class") or [])
+
+    def pieces(self, node, line: int, out: list[tuple[str, int]]) -> int:
+        """Visible text under ``node`` as (text, line) pieces; returns the line after it.
+
+        Block-level boundaries inside become spaces, so words never run together."""
+        from bs4 import Comment, NavigableString, Tag
+
+        for child in node.children:
+            if isinstance(child, Tag):
+                if self.skip(child):
+                    line = self.end(child)
+                    continue
+                if child.name == "br":
+                    out.append((" ", line))
+                    continue
+                inline = child.name in INLINE
+                if not inline:
+                    out.append((" ", line))
+                line = self.pieces(child, self.lines.open_end(child), out)
+                if not inline:
+                    out.append((" ", line))
+            elif isinstance(child, NavigableString):
+                s = str(child)
+                if type(child) in (NavigableString,) or child.__class__.__name__ == "CData":
+                    out.append((s, line))
+                elif isinstance(child, Comment):
+                    pass
+                line += s.count("\n")
+        return line
+
+    def end(self, tag) -> int:
+        """The line ``tag``'s content ends on (iterative, so deep nesting cannot overflow)."""
+        from bs4 import Tag
+
+        line = self.lines.open_end(tag)
+        for d in tag.descendants:
+            # A tag's start is known exactly; text in between advances the cursor.
+            line = self.lines.open_end(d) if isinstance(d, Tag) else line + str(d).count("\n")
+        return line
+
+    def emit(self, kind: str, pieces: list[tuple[str, int]], **kw) -> None:
+        text = " ".join("".join(p for p, _ in pieces).split())
+        if not text:
+            return
+        first = last = None
+        for s, line in pieces:
+            if not s.strip():
+                continue
+            lead = len(s) - len(s.lstrip())
+            a = line + s.count("\n", 0, lead)
+            b = line + s.count("\n", 0, len(s.rstrip()))
+            first = a if first is None else first
+            last = b
+        self.blocks.append(Block(kind, text, first, last, **kw))
+
+    def walk(self, node, line: int, kind: str = "paragraph", depth: int = 0) -> int:
+        """Emit a block per run of inline content; recurse into block elements."""
+        from bs4 import NavigableString, Tag
+
+        run: list[tuple[str, int]] = []
+        for child in node.children:
+            if (
+                isinstance(child, Tag)
+                and child.name != "br"
+                and (self.skip(child) or child.name not in INLINE)
+            ):
+                if run:
+                    self.emit(kind, run, level=depth if kind == "item" else 0)
+                    run = []
+                line = self.block(child)
+                continue
+            if isinstance(child, Tag):
+                if child.name == "br":
+                    run.append((" ", line))
+                    continue
+                line = self.pieces(child, self.lines.open_end(child), run)
+            elif isinstance(child, NavigableString):
+                s = str(child)
+                if type(child) is NavigableString or child.__class__.__name__ == "CData":
+                    run.append((s, line))
+                line += s.count("\n")
+        if run:
+            self.emit(kind, run, level=depth if kind == "item" else 0)
+        return line
+
+    def block(self, tag) -> int:
+        """Handle one block-level element; returns the line its content ends on."""
+        start = self.lines.open_end(tag)
+        name = tag.name
+        if self.skip(tag):
+            return self.end(tag)
+        if name in _HEADINGS:
+            out: list[tuple[str, int]] = []
+            end = self.pieces(tag, start, out)
+            self.emit("heading", out, level=_HEADINGS[name])
+            return end
+        if name == "pre":
+            return self.pre(tag, start)
+        if name == "tr":
+            return self.row(tag, start)
+        if name in _KIND:
+            depth = len([p for p in tag.parents if p.name in ("ul", "ol")]) if name == "li" else 0
+            return self.walk(tag, start, _KIND[name], depth)
+        if name in ("thead", "tbody", "tfoot", "table"):
+            return self.walk(tag, start)
+        parent_kind = "quote" if any(p.name == "blockquote" for p in tag.parents) else "paragraph"
+        return self.walk(tag, start, parent_kind)
+
+    def pre(self, tag, start: int) -> int:
+        out: list[tuple[str, int]] = []
+        end = self.pieces(tag, start, out)
+        raw = "".join(p for p, _ in out).strip("\n")
+        if raw.strip():
+            self.emit("code", out)
+            self.blocks[-1].text = raw
+        return end
+
+    def row(self, tr, start: int) -> int:
+        """One table row: its cells, and the header cells of its table (the <th> row)."""
+        cells, spans = [], []
+        line = start
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            out: list[tuple[str, int]] = []
+            line = self.pieces(cell, self.lines.open_end(cell), out)
+            cells.append(" ".join("".join(p for p, _ in out).split()))
+            spans.extend(out)
+        table = tr.find_parent("table")
+        header = self.headers.get(id(table))
+        is_head = all(c.name == "th" for c in tr.find_all(["td", "th"], recursive=False))
+        if is_head and header is None:
+            self.headers[id(table)] = cells
+        if any(cells):
+            self.emit("row", spans, cells=cells, header=None if is_head else header)
+            self.blocks[-1].text = " | ".join(cells)
+        return max(line, self.end(tr))
 
 
-def parse(text: str, source: str) -> ParsedFile:
+def _main(soup):
+    """The main content: <main>, [role=main], <article>, else <body>."""
+    return (
+        soup.find("main")
+        or soup.find(attrs={"role": "main"})
+        or soup.find("article")
+        or soup.body
+        or soup
+    )
+
+
+def _title(soup, blocks: list[Block]) -> tuple[str | None, str]:
+    h1 = next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
+    if soup.title and soup.title.get_text(strip=True):
+        title = " ".join(soup.title.get_text(" ").split())
+        site = re.split(r"\s+[-–|]\s+", title)
+        if len(site) > 1 and (not h1 or h1 != title):
+            title = " - ".join(site[:-1])  # "Page - Site name" → "Page"
+        return title, "title"
+    return (h1, "h1") if h1 else (None, "")
+
+
+def parse(text: str, source: str) -> Document:
     from bs4 import BeautifulSoup
 
-    # Deeply nested markup would overflow the recursive tree builder; give it room, and fall
-    # back to the text alone if even that is not enough.
+    warnings: list[str] = []
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, 20000))
-    warnings: list[str] = []
     try:
         soup = BeautifulSoup(text, "html.parser")
-        title = soup.title.get_text(" ", strip=True) if soup.title else None
-        root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
-        for tag in root.find_all(_DROP_TAGS):
-            tag.decompose()
-        for tag in root.find_all(_furniture):
-            tag.decompose()
-        for br in root.find_all("br"):
-            br.replace_with(" ")
-        blocks: list[Block] = []
-        _walk(root, blocks, _end_lines(root))
+        lines = _Lines(text)
+        builder = _Builder(lines)
+        root = _main(soup)
+        if root is soup:
+            builder.walk(soup, 1)
+        else:
+            builder.block(root) if root.name != "body" else builder.walk(root, lines.open_end(root))
+        blocks = builder.blocks
+        title, title_from = _title(soup, blocks)
+        metadata = {}
+        desc = soup.find("meta", attrs={"name": "description"})
+        if desc is not None and desc.get("content"):
+            metadata["description"] = " ".join(desc["content"].split())
     except RecursionError:
         warnings.append(f"{source}: HTML nested too deeply; indexed as plain text")
-        flat = re.sub(r"<[^>]*>", " ", text)
-        blocks = [Block("para", _clean(htmllib.unescape(flat)), 1, text.count("\n") + 1)]
-        title = None
+        flat = " ".join(re.sub(r"<[^>]*>", " ", text).split())
+        import html as htmllib
+
+        blocks = [Block("paragraph", htmllib.unescape(flat), 1, text.count("\n") + 1)]
+        title, title_from, metadata = None, "", {}
     finally:
         sys.setrecursionlimit(old)
-    if title:
-        title = re.sub(r"\s+[-–|]\s+[^-–|]+$", "", title)  # "Page - Site name" → "Page"
-    return ParsedFile(
+    blocks, context = _above_title(blocks)
+    if context:
+        metadata["context"] = context
+    if not title:
+        title, title_from = file_title(source), "file name"
+    return Document(
         source=source,
-        fmt="html",
-        blocks=[b for b in blocks if b.text],
+        format="html",
         title=title,
+        title_from=title_from,
+        metadata=metadata,
+        sections=sections_from_blocks(blocks, title),
         warnings=warnings,
     )
 
 
-def _walk(node, blocks: list[Block], ends: dict[int, int]) -> None:
-    """Emit one block per run of inline content; recurse into nested block elements."""
-    from bs4 import NavigableString, Tag
-
-    buf: list[str] = []
-    buf_line = [getattr(node, "sourceline", None) or 1]
-
-    def flush() -> None:
-        raw = "".join(buf)
-        text = _clean(raw)
-        if text:
-            stripped = raw.strip()
-            first = buf_line[0] + raw[: len(raw) - len(raw.lstrip())].count("\n")
-            last = first + stripped.count("\n")
-            name = node.name if isinstance(node, Tag) else ""
-            kind = "heading" if name in _HEADINGS else ("item" if name == "li" else "para")
-            blocks.append(Block(kind, text, first, last, _HEADINGS.get(name, 0)))
-        buf.clear()
-
-    for child in node.children:
-        if isinstance(child, Tag):
-            if child.name == "dl":
-                flush()
-                _definitions(child, blocks)
-                buf_line[0] = ends.get(id(child), buf_line[0])
-            elif child.name in _BLOCKS:
-                flush()
-                _walk(child, blocks, ends)
-                buf_line[0] = ends.get(id(child), buf_line[0])
-            else:
-                if not buf:
-                    buf_line[0] = child.sourceline or buf_line[0]
-                buf.append(child.get_text())
-        elif isinstance(child, NavigableString) and type(child).__name__ in (
-            "NavigableString",
-            "CData",
-        ):
-            if not buf and child.strip():
-                # A text node's own line is not recorded; the previous sibling's end is.
-                buf.append("")
-            buf.append(str(child))
-    flush()
-
-
-def _definitions(dl, blocks: list[Block]) -> None:
-    """``<dt>Label:</dt><dd>value</dd>`` pairs read as one ``Label: value`` line."""
-    label, label_line = None, None
-    for item in dl.find_all(["dt", "dd"]):
-        text = _clean(item.get_text())
-        line = item.sourceline or dl.sourceline or 1
-        if item.name == "dt":
-            label, label_line = text, line
-        elif text:
-            # The block spans its label's line too, so the cited lines hold all of its text.
-            first = label_line if label and label_line else line
-            last = line + str(item).count("\n")
-            blocks.append(Block("para", f"{label} {text}" if label else text, first, last))
-
-
-def _end_lines(root) -> dict[int, int]:
-    """Last source line of every tag under ``root``, keyed by ``id(tag)``, in one pass.
-
-    Serialising each block to count its newlines re-reads every subtree once per ancestor,
-    which is quadratic in nesting depth (minutes for 10,000 nested divs). Iterative, so deep
-    nesting cannot hit the recursion limit either.
-    """
-    from bs4 import Tag
-
-    ends: dict[int, int] = {}
-    stack = [(root, False)]
-    while stack:
-        tag, children_done = stack.pop()
-        if not children_done:
-            stack.append((tag, True))
-            stack.extend((c, False) for c in tag.contents if isinstance(c, Tag))
-            continue
-        line = tag.sourceline or 1
-        for c in tag.contents:
-            if isinstance(c, Tag):
-                line = max(line, ends[id(c)])
-            else:
-                line += c.count("\n")
-        ends[id(tag)] = line
-    return ends
-
-
-def visible_text(fragment: str) -> str:
-    """Text a reader sees in an HTML fragment: tags dropped, entities decoded."""
-    no_tags = re.sub(r"<br\s*/?>", " ", fragment, flags=re.I)
-    # Inline tags vanish without a trace ("<a>team</a>." reads "team."); others separate words.
-    no_tags = re.sub(rf"</?(?:{_INLINE})\b[^>]*>", "", no_tags, flags=re.I)
-    no_tags = re.sub(r"<[^>]*>", " ", no_tags)
-    return htmllib.unescape(no_tags)
+def _above_title(blocks: list[Block]) -> tuple[list[Block], str | None]:
+    """A one-line label above the page's <h1> ("Guidance") names the kind of page: it is kept
+    as the ``context`` metadata field rather than as a section of its own."""
+    if len(blocks) > 1 and blocks[1].kind == "heading" and blocks[1].level == 1:
+        b = blocks[0]
+        if b.kind == "paragraph" and len(b.text.split()) <= 3 and b.first == blocks[1].first:
+            return blocks[1:], b.text
+    return blocks, None

@@ -1,13 +1,18 @@
-"""JSON Lines: one record per line, each its own section (``{"id", "title", "text"}``)."""
+"""JSON Lines: one record per line, each its own section (``{"id", "title", "text"}``).
+
+A row that is not a JSON object with text (malformed, a 5,000-digit number, nesting deeper
+than the decoder allows) is skipped with its line number; the other rows are indexed.
+"""
 
 from __future__ import annotations
 
 import json
 
-from ipsearch.ingest import split_lines
-from ipsearch.models import ParsedFile
+from ipsearch.ingest.assemble import file_title
+from ipsearch.ingest.model import Block, Document, Section
 
 _TEXT_KEYS = ("text", "contents", "body", "abstract")
+_SHOW_LINES = 5  # bad rows named in the warning
 
 
 def _fields(rec: dict) -> tuple[str, str]:
@@ -16,36 +21,45 @@ def _fields(rec: dict) -> tuple[str, str]:
     return title, body
 
 
-def record_text(line: str) -> str:
-    """What a reader sees of one record line: its title and text, JSON escapes decoded."""
+def _record(line: str) -> dict | None:
     try:
         rec = json.loads(line)
-    except json.JSONDecodeError:
-        return line
-    return " ".join(_fields(rec)) if isinstance(rec, dict) else line
+    except (ValueError, RecursionError):  # ValueError covers JSONDecodeError and digit limits
+        return None
+    return rec if isinstance(rec, dict) else None
 
 
-def parse(text: str, source: str) -> ParsedFile:
-    records: list[dict] = []
-    warnings: list[str] = []
-    bad = 0
-    for no, line in enumerate(split_lines(text), 1):
+def parse(text: str, source: str) -> Document:
+    sections: list[Section] = []
+    bad: list[int] = []
+    for no, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError:
-            bad += 1
-            continue
-        if not isinstance(rec, dict):
-            bad += 1
-            continue
-        title, body = _fields(rec)
-        rid = rec.get("id", rec.get("_id", no))
+        rec = _record(line)
+        title, body = _fields(rec) if rec is not None else ("", "")
         if not (body or title):
-            bad += 1
+            bad.append(no)
             continue
-        records.append({"id": str(rid), "title": title, "text": body, "line": no})
+        rid = rec.get("id", rec.get("_id", no))
+        anchor = str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else str(no)
+        blocks = []
+        if title:
+            blocks.append(Block("heading", " ".join(title.split()), no, no, level=1))
+        if body:
+            blocks.append(Block("paragraph", body, no, no))
+        heading = " ".join(title.split()) or anchor
+        sections.append(Section([heading], 1, no, no, blocks, anchor=anchor))
+    warnings = []
     if bad:
-        warnings.append(f"{source}: {bad} line(s) skipped (not a JSON object with text)")
-    return ParsedFile(source=source, fmt="jsonl", blocks=[], records=records, warnings=warnings)
+        shown = ", ".join(map(str, bad[:_SHOW_LINES])) + (", ..." if len(bad) > _SHOW_LINES else "")
+        warnings.append(
+            f"{source}: {len(bad)} line(s) skipped (not a JSON object with text): line {shown}"
+        )
+    return Document(
+        source=source,
+        format="jsonl",
+        title=file_title(source),
+        title_from="file name",
+        sections=sections,
+        warnings=warnings,
+    )

@@ -38,6 +38,11 @@ class Block:
     header: list[str] | None = None  # table row: the header cells of its table
     key: str | None = None  # field: its key as written ("owner_slack", "Chaired by")
     page: int | None = None  # PDF: the 1-based page the block is on (lines count within it)
+    raw: str | None = None  # field: its line(s) as a reader sees them ("Chaired by: Airbus")
+
+    def shown(self) -> str:
+        """The block as a reader sees it on its lines: a field with its key, as written."""
+        return self.raw if self.raw is not None else self.text
 
     def index_text(self) -> str:
         """The text to index and answer from: a row reads as "Header: cell; ...", a field as
@@ -65,6 +70,8 @@ class Section:
     last: int
     blocks: list[Block] = field(default_factory=list)
     lead: bool = False  # text before the first heading, titled by the document title
+    inferred: bool = False  # the heading was recovered from the text, not written in the file
+    anchor: str | None = None  # an id the file gives the section (a JSONL record's "id")
 
     @property
     def title(self) -> str:

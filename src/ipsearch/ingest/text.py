@@ -1,13 +1,21 @@
-"""Plain text: paragraphs are runs of non-blank lines; a short unpunctuated line is a heading."""
+"""Plain text: paragraphs, list items, ``Label: value`` fields and heading-like lines.
+
+Headings are lines underlined with ``=``, ``-``, ``~``, ``^`` (setext, reStructuredText,
+AsciiDoc), numbered headings (``2.1 Scope``), and short lines standing alone. A file without
+underlined or numbered headings goes through headless-section recovery (``recover.py``).
+"""
 
 from __future__ import annotations
 
 import re
 
-from ipsearch.ingest import split_lines
-from ipsearch.models import Block, ParsedFile
+from ipsearch.ingest.assemble import file_title, sections_from_blocks
+from ipsearch.ingest.labels import label_of
+from ipsearch.ingest.model import Block, Document
 
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,3}[.)])\s+")
+_LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d{1,3}[.)])\s+")
+_UNDERLINE = re.compile(r" {0,3}([=\-~^*+#])\1{2,}\s*")
+_NUMBERED = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+[^\W\d_]")
 
 
 def looks_like_heading(line: str) -> bool:
@@ -31,7 +39,7 @@ def paragraphs(lines: list[str]) -> list[tuple[int, int, list[str]]]:
                 out.append((start, no - 1, cur))
                 cur = []
             continue
-        if cur and _LIST_ITEM.match(line):
+        if cur and _LIST_ITEM.match(line) and not _UNDERLINE.fullmatch(line):
             out.append((start, no - 1, cur))
             cur = []
         if not cur:
@@ -42,12 +50,88 @@ def paragraphs(lines: list[str]) -> list[tuple[int, int, list[str]]]:
     return out
 
 
-def parse(text: str, source: str) -> ParsedFile:
+def _join(run: list[str]) -> str:
+    return " ".join(part.strip() for part in run)
+
+
+def blocks_of(lines: list[str]) -> tuple[list[Block], set[int]]:
+    """The blocks of a text, and the ids of headings that are marked (underlined/numbered)."""
     blocks: list[Block] = []
-    for first, last, run in paragraphs(split_lines(text)):
-        joined = " ".join(part.strip() for part in run)
-        kind = "heading" if first == last and looks_like_heading(joined) else "para"
-        if kind == "para" and _LIST_ITEM.match(run[0]):
-            kind = "item"
-        blocks.append(Block(kind, joined, first, last))
-    return ParsedFile(source=source, fmt="txt", blocks=blocks)
+    marked: set[int] = set()
+    order: list[str] = []  # underline characters in order of first use: rst's level rule
+    for first, last, run in paragraphs(lines):
+        under = _UNDERLINE.fullmatch(run[-1]) if len(run) >= 2 else None
+        if under and not _UNDERLINE.fullmatch(run[-2]):
+            char = under.group(1)
+            over = len(run) >= 3 and _UNDERLINE.fullmatch(run[-3]) and run[-3][0] == char
+            head_first = last - (2 if over else 1)
+            if head_first > first:
+                body = run[: head_first - first]
+                blocks.append(Block(_kind(body), _join(body), first, head_first - 1))
+            if char not in order:
+                order.append(char)
+            b = Block("heading", run[-2].strip(), head_first, last, level=order.index(char) + 1)
+            blocks.append(b)
+            marked.add(id(b))
+            continue
+        text = _join(run)
+        if _numbered_heading(run, text):
+            level = len([n for n in text.split()[0].split(".") if n])
+            b = Block("heading", text, first, last, level=level)
+            blocks.append(b)
+            marked.add(id(b))
+            continue
+        if len(run) == 1 and (lab := label_of(text)) and lab[1]:
+            blocks.append(Block("field", lab[1], first, last, key=lab[0], raw=text))
+        elif len(run) == 1 and looks_like_heading(text):
+            blocks.append(Block("heading", text, first, last, level=0))
+        else:
+            blocks.append(Block(_kind(run), text, first, last))
+    return blocks, marked
+
+
+def _numbered_heading(run: list[str], text: str) -> bool:
+    """``2.1 Scope``: one short unindented line that opens with a section number."""
+    if len(run) != 1 or run[0][:1].isspace() or not _NUMBERED.match(text):
+        return False
+    return looks_like_heading(text) and len(text.split()) <= 8
+
+
+def _kind(run: list[str]) -> str:
+    return "item" if _LIST_ITEM.match(run[0]) else "paragraph"
+
+
+def parse(text: str, source: str) -> Document:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    blocks, marked = blocks_of(lines)
+    title, title_from = file_title(source), "file name"
+    if blocks and blocks[0].kind == "heading":
+        title, title_from = blocks[0].text, "first line"
+        marked.add(id(blocks[0]))
+    elif blocks and blocks[0].kind == "field" and blocks[0].first == 1:
+        # A first line such as "Industrial partnerships: an overview" is a title, not a field.
+        b = blocks[0]
+        blocks[0] = Block("heading", b.raw or b.text, b.first, b.last, level=1)
+        title, title_from = blocks[0].text, "first line"
+        marked.add(id(blocks[0]))
+    if blocks and blocks[0].kind == "heading" and title_from == "first line":
+        blocks[0].level = 1
+        # A title line without an underline sits above every underlined or numbered heading.
+        shift = 0 if blocks[0].last > blocks[0].first else 1
+        for b in blocks[1:]:
+            if b.kind == "heading" and id(b) in marked:
+                b.level += shift
+    if len(marked) <= (1 if title_from == "first line" else 0):
+        from ipsearch.ingest.recover import recover
+
+        sections = recover(blocks, title, title_from == "first line")
+    else:
+        for b in blocks:
+            if b.kind == "heading" and id(b) not in marked:
+                b.kind, b.level = "paragraph", 0  # a short line among marked headings is text
+        sections = sections_from_blocks(blocks, title)
+    return Document(
+        source=source, format="txt", title=title, title_from=title_from, sections=sections
+    )

@@ -1,0 +1,109 @@
+"""ingest/text.py and decoding: headings, fields, recovery fallback, line ends, encodings."""
+
+from __future__ import annotations
+
+import codecs
+import subprocess
+import time
+
+import pytest
+
+from ipsearch.ingest import index_form, parse_file, parse_text, split_lines
+
+
+def grep_n(path, word: str) -> list[int]:
+    out = subprocess.run(["grep", "-n", word, str(path)], capture_output=True).stdout.decode()
+    return [int(line.split(":", 1)[0]) for line in out.split("\n") if line]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r", "\r\r\n"], ids=["lf", "crlf", "cr", "crcrlf"])
+@pytest.mark.parametrize("fmt", ["txt", "md", "html"])
+def test_line_numbers_are_the_ones_grep_prints(tmp_path, eol, fmt):
+    """Reliability II #10: only LF ends a line (CRLF, lone CR, CR CR LF)."""
+    body = {
+        "txt": ["Title", "", "Alpha one.", "", "Bravo two", "continues.", "", "Charlie."],
+        "md": ["# Title", "", "Alpha one.", "", "Bravo two", "continues.", "", "Charlie."],
+        "html": ["<h1>Title</h1>", "<p>Alpha one.</p>", "<p>Bravo two", "continues.</p>",
+                 "<p>Charlie.</p>"],
+    }[fmt]  # fmt: skip
+    path = tmp_path / f"f.{fmt}"
+    path.write_bytes(eol.join(body).encode() + b"\n")
+    doc = parse_file(path, path.name)
+    for word in ("Alpha", "Bravo", "continues", "Charlie"):
+        block = next(b for b in doc.blocks() if word in b.text)
+        (line,) = grep_n(path, word)
+        assert block.first <= line <= block.last, (word, block)
+
+
+def test_utf16_and_bom_files(tmp_path):
+    p = tmp_path / "u.txt"
+    p.write_bytes(codecs.BOM_UTF16_LE + "Title\n\nSome ﬁnance text.\n".encode("utf-16-le"))
+    doc = parse_file(p, "u.txt")
+    assert [b.text for b in doc.blocks()][-1] == "Some ﬁnance text."
+    p.write_bytes(codecs.BOM_UTF8 + b"Title\n\nBody.\n")
+    assert parse_file(p, "u.txt").title == "Title"
+
+
+def test_not_utf8_is_detected_with_a_warning(tmp_path):
+    p = tmp_path / "l.txt"
+    p.write_bytes("Title\n\nCafé crème brûlée à la carte, déjà vu.\n".encode("cp1252"))
+    doc = parse_file(p, "l.txt")
+    assert doc.warnings and "Café" in " ".join(b.text for b in doc.blocks())
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [("ﬁnance", "finance"), ("eﬃciency", "efficiency"), ("ＡＢＣ", "ABC"),
+     ("apprentice\u00adships", "apprenticeships"), ("cafe\u0301", "café"), ("a\u00a0b", "a b")],
+)  # fmt: skip
+def test_index_form_is_nfkc_without_soft_hyphens(written, plain):
+    """Reliability II #15."""
+    assert index_form(written) == plain
+
+
+def test_setext_rst_asciidoc_and_numbered_headings():
+    doc = parse_text(
+        "Guide\n=====\n\nIntro.\n\nInstall\n-------\n\nSteps here.\n\n2.1 Options\n\nText.\n\n"
+        "Notes\n~~~~~\n\nMore.\n",
+        "txt",
+        "g.txt",
+    )
+    assert [s.heading_path for s in doc.sections] == [
+        ["Guide"],
+        ["Guide", "Install"],
+        ["Guide", "2.1 Options"],  # "2.1": a second-level number, beside Install
+        ["Guide", "2.1 Options", "Notes"],
+    ]
+
+
+def test_label_lines_are_fields_of_their_section():
+    doc = parse_text("Title\n\nOwner: Platform team\n\nText here.\n", "txt", "t.txt")
+    field = next(b for b in doc.blocks() if b.kind == "field")
+    assert (field.key, field.text, field.shown()) == (
+        "Owner",
+        "Platform team",
+        "Owner: Platform team",
+    )
+
+
+def test_a_file_of_heading_like_lines_keeps_its_text():
+    """Reliability II #14: a one-line file, or one whose lines all look like headings."""
+    doc = parse_text("Wifi password is Zebra42\n", "txt", "w.txt")
+    assert "Zebra42" in " ".join(b.text for b in doc.blocks())
+    doc = parse_text("Alpha Line\n\nBravo Line\n\nCharlie Line\n", "txt", "h.txt")
+    assert [b.text for b in doc.blocks()] == ["Alpha Line", "Bravo Line", "Charlie Line"]
+
+
+def test_enumeration_line_with_labels_ingests_in_linear_time(tmp_path):
+    """Reliability II #18: a 2.2 KB enumeration line and two labels took 22 s (cubic)."""
+    from ipsearch.sections import build_sections
+
+    line = "Partners work in " + ", ".join(f"area{i} x" for i in range(300)) + " and more"
+    text = f"Boards overview\n\n{line[:2200]}\n\nChaired by: A\n\nText.\n\nChaired by: B\n\nText.\n"
+    t = time.perf_counter()
+    build_sections(parse_text(text, "txt", "r.txt"))
+    assert time.perf_counter() - t < 5  # a hang guard: it takes milliseconds
+
+
+def test_split_lines_never_splits_on_form_feed_or_line_separator():
+    assert split_lines("a\fb\u2028c\nd") == ["a\fb\u2028c", "d"]
