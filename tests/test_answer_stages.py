@@ -130,5 +130,6 @@ def test_weights_file_is_fitted_and_loads():
     from ipsearch.answer.model import WEIGHTS, load
 
     m = load(str(WEIGHTS))
-    assert len(m.span.coef) == len(m.span.features) and 0 < m.span.threshold < 1
+    assert len(m.span.coef) == len(m.span.features) and 0 < m.span_gate.threshold < 1
+    assert len(m.place_gate.coef) == len(m.place_gate.features) and 0 < m.place_gate.threshold < 1
     assert json.loads(Path(WEIGHTS).read_text())["meta"]["script"] == "scripts/fit_answer_model.py"

@@ -4,8 +4,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from ipsearch.ingest import parse_file
 from ipsearch.sections import build_sections
 
@@ -33,9 +31,6 @@ def test_no_arguments_prints_help_and_exits_2(main_run):
     assert code == 2 and "Commands:" in out and "error" not in err
 
 
-@pytest.mark.xfail(
-    reason="issue 10: the fitted span model abstains on this one-record corpus", strict=False
-)
 def test_jsonl_quotes_verify_with_escapes(main_run, env):
     rec = {
         "id": "w1",

@@ -77,13 +77,14 @@ class Pipeline:
         retrieved = self.retriever.run(a.focus_text)
         places = self.places.run(Featurizer(self.vocab, a), retrieved)
         out = []
-        for p in places:
-            if p.prob < self.models.place.threshold or p.evidence is None:
+        for i, p in enumerate(places):
+            conf = self.builder.place_confidence(places, i)
+            if conf < self.models.place_gate.threshold or p.evidence is None:
                 continue
-            cite = self.builder.citer.cite(p.evidence, p.prob)
+            cite = self.builder.citer.cite(p.evidence, conf)
             if cite:
                 s = p.section
-                out.append(TopicMatch(s.title, s.name, s.chair, round(p.prob, 3), cite))
+                out.append(TopicMatch(s.title, s.name, s.chair, round(conf, 3), cite))
         return TopicResult(topic=topic, corrected=corrected, sections=out[:limit])
 
 

@@ -132,6 +132,9 @@ class QuestionAnalyzer:
             a.type, a.acronym = "expansion", m["a"] if "a" in m.groupdict() and m["a"] else m["b"]
             return a
         a.type = self._type(q, a)
+        if a.type == "place" and a.noun:
+            # "Which partnership covers X": every item is a partnership; X is what tells them apart.
+            a.focus = [w for w in a.focus if singular(w) != a.noun] or a.focus
         return a
 
     def _type(self, q: str, a: Analysis) -> str:

@@ -6,7 +6,7 @@ import re
 
 from ipsearch.answer.analysis import Analysis
 from ipsearch.answer.passages import Passage, doc_title, heading_path
-from ipsearch.answer.reader import Candidate
+from ipsearch.answer.reader import CERTAIN_TYPES, Candidate
 from ipsearch.answer.terms import Vocabulary, coverage, has_term
 from ipsearch.models import Section
 
@@ -15,9 +15,11 @@ SPAN_FEATURES = [
     "cov_head", "cov_section", "miss_max", "near", "in_question", "key_match", "row_match",
     "n_words", "is_field", "is_row", "is_title", "is_object", "agree", "verb_near", "first_pos",
     "is_name", "is_code", "is_number", "cov_ctx_rel", "near_rel", "type_rel",
+    "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun",
 ]  # fmt: skip
 # Features measured against the best of the same question's rows: models compare candidates.
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
+            "cov_own_rel": "cov_own", "dense_rel": "dense",
             "cov_section_rel": "cov_section", "cov_best_rel": "cov_best"}  # fmt: skip
 PLACE_FEATURES = [
     "sec_score", "sec_rank", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
@@ -135,7 +137,22 @@ class Featurizer:
             "is_name": float("name" in c.kinds),
             "is_code": float("code" in c.kinds or "flag" in c.kinds),
             "is_number": float(bool(c.kinds & {"number", "quantity", "money", "duration", "date"})),
+            "counts_noun": self.counts_noun(p.text, c.end),
+            # The question's wording fixes the answer's kind ("how many", "when", "who").
+            "certain": float(self.a.type in CERTAIN_TYPES),
+            # A field (or column) named by the question: "who chairs" ↔ "Chaired by: X".
+            "key_field": float(p.kind in ("field", "row"))
+            * (len(label_terms & self.all_q_terms) / len(label_terms) if label_terms else 0.0),
         }
+
+    def counts_noun(self, text: str, end: int) -> float:
+        """Share of the question's noun ("how many partnerships") in the words right after the
+        span ("8 partnerships"): the value counts or measures what was asked about."""
+        noun = set(self.vocab.terms(self.a.noun or ""))
+        if not noun:
+            return 0.0
+        after = frozenset(self.vocab.terms(" ".join(text[end:].split()[:4])))
+        return sum(has_term(after, t) for t in noun) / len(noun)
 
     def near(self, text: str, start: int, end: int) -> float:
         """Question words close to the span, weighted by rarity and nearness (in characters)."""

@@ -1,7 +1,10 @@
 """The fitted scorers: logistic regression coefficients from ``weights.json``, numpy only.
 
 ``scripts/fit_answer_model.py`` writes the file (scikit-learn at fit time); nothing here is
-set by hand. Each model maps a feature dict to a probability that the candidate is right.
+set by hand. Two kinds of model: rankers map one candidate's (or place's) features to a score
+that orders the candidates of a question; gates look at the ranker's winner (its score, its
+margin over the runner-up, how well its passage covers the question) and give the probability
+that it is right, which is the answer's confidence: below the gate's threshold, abstain.
 """
 
 from __future__ import annotations
@@ -27,18 +30,52 @@ class Scorer:
     scale: list[float]
     threshold: float
 
-    def prob(self, x: dict[str, float]) -> float:
+    def z(self, x: dict[str, float]) -> float:
         z = self.intercept
         for name, c, m, s in zip(self.features, self.coef, self.mean, self.scale, strict=True):
             z += c * (x.get(name, 0.0) - m) / (s or 1.0)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return z
+
+    def prob(self, x: dict[str, float]) -> float:
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, self.z(x)))))
+
+    def shares(self, rows: list[dict[str, float]]) -> list[float]:
+        """A ranker's softmax over one question's candidates: each one's share of belief."""
+        zs = [self.z(x) for x in rows]
+        top = max(zs, default=0.0)
+        es = [math.exp(z - top) for z in zs]
+        total = sum(es) or 1.0
+        return [e / total for e in es]
 
 
 @dataclass
 class Models:
-    span: Scorer
-    place: Scorer
+    span: Scorer  # ranks candidate spans
+    place: Scorer  # ranks places (sections)
+    span_gate: Scorer  # answer or abstain, on the top span
+    place_gate: Scorer  # answer or abstain, on the top place
     meta: dict
+
+
+# What the gates see of the winner besides its ranking score and margin.
+SPAN_GATE_BASE = ["type_first", "type_match", "cov_own", "cov_ctx", "cov_section", "key_match",
+                  "near", "miss_max", "agree", "sec_score", "dense", "is_field",
+                  "is_row", "certain", "key_field", "is_number", "is_name", "is_code",
+                  "in_question", "counts_noun"]  # fmt: skip
+PLACE_GATE_BASE = ["sec_score", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
+                   "cov_path", "cov_best", "miss_max", "doc_level"]  # fmt: skip
+SPAN_GATE_FEATURES = ["score", "margin", "n_cands", *SPAN_GATE_BASE]
+PLACE_GATE_FEATURES = ["score", "margin", "n_cands", *PLACE_GATE_BASE]
+
+
+def gate_row(scores: list[float], top: dict[str, float], base: list[str]) -> dict[str, float]:
+    """Gate features of a question's winner: ``scores`` are the rival scores, best first, with
+    equal answers already merged (a runner-up that says the same thing is no rival)."""
+    row = {f: top.get(f, 0.0) for f in base}
+    row["score"] = scores[0] if scores else 0.0
+    row["margin"] = scores[0] - scores[1] if len(scores) > 1 else scores[0] if scores else 0.0
+    row["n_cands"] = min(len(scores), 20) / 20
+    return row
 
 
 def load(path: str | None = None) -> Models:
@@ -51,6 +88,12 @@ def _load(path: str) -> Models:
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return Models(Scorer(**data["span"]), Scorer(**data["place"]), data.get("meta", {}))
+        return Models(
+            Scorer(**data["span"]),
+            Scorer(**data["place"]),
+            Scorer(**data["span_gate"]),
+            Scorer(**data["place_gate"]),
+            data.get("meta", {}),
+        )
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise UsageError(f"cannot read answer model {path}: {e}") from e

@@ -60,6 +60,17 @@ _CLAUSE = re.compile(r"\b(?:[Ww]hen|[Oo]nce|[Aa]fter|[Uu]ntil|[Bb]efore)\s+(?P<c
 _EXPANSION = re.compile(r"(?P<long>(?:[A-Z][\w-]*\s+(?:(?:for|and|of|the|&|in|on)\s+)*){1,8})"
                         r"\((?P<acr>[A-Z][A-Za-z0-9&]{1,9})\)")  # fmt: skip
 _TITLE_TAIL = re.compile(r"\b(?:with|using|in|via|for|by|from)\s+(?P<np>[^,.;:()]{1,40})$")
+# Words that open sentences capitalised without naming anything.
+_FUNCTION_WORDS = (
+    "a an the this that these those there here it its they their we our you your he she his her "
+    "with without using use in on at for from by to of as if when where while after before "
+    "each every all some any no not and or but so then also however see note for more "
+    "what which who how why is are was were be do does can may must should will"
+)
+_FUNCTION = set(_FUNCTION_WORDS.split())
+# Types a question states for sure: a candidate of no kind that answers it is not read.
+CERTAIN_TYPES = {"person", "number", "money", "duration", "date", "quantity", "url", "channel",
+                 "code", "expansion"}  # fmt: skip
 _LEADING = re.compile(r"^(?:the|a|an|that|this|its|their|our|your)\s+", re.I)
 
 
@@ -90,13 +101,19 @@ class Reader:
     def run(self, analysis: Analysis, passages: list[Passage]) -> list[Candidate]:
         out: dict[tuple, Candidate] = {}
         for p in passages[: self.max_passages]:
+            # A field's key names the value, it is not one ("Chaired by: X" → X, not "Chaired").
+            key_end = p.text.find(":") + 1 if p.kind == "field" else 0
             for kind, a, b in self.spans(p, analysis):
                 text = p.text[a:b].strip(" \"'`")
-                if not text or len(text.split()) > MAX_WORDS:
+                if not text or len(text.split()) > MAX_WORDS or a < key_end:
+                    continue
+                if kind == "name" and text.lower() in _FUNCTION:
                     continue
                 a = p.text.find(text, a)
                 c = out.setdefault((id(p), a, a + len(text)), Candidate(text, a, a + len(text), p))
                 c.kinds.add(kind)
+        if analysis.type in CERTAIN_TYPES:
+            return [c for c in out.values() if c.kinds & set(analysis.kinds)]
         return list(out.values())
 
     def spans(self, p: Passage, analysis: Analysis) -> list[tuple[str, int, int]]:

@@ -80,7 +80,7 @@ class PlaceRanker:
             )
             out.append(Place(s, f, 0.0, best[2] if best else None))
         add_relative([p.features for p in out])
-        for p in out:
-            p.prob = self.scorer.prob(p.features)
+        for p, share in zip(out, self.scorer.shares([p.features for p in out]), strict=True):
+            p.prob = share
         out.sort(key=lambda x: -x.prob)
         return out
