@@ -51,8 +51,12 @@ SETS = [
 ]
 PAIRS = 40  # wrong candidates paired with each right one, per question
 LAMBDA = 3.0
-# A right place with a short answer that was not trusted is still worth something to a reader.
-PLACE_GAIN = 0.5  # a wrong answer costs three abstentions: abstaining is better than a wrong answer
+# The right place cited first is worth as much as a right short answer; a wrong place cited
+# costs the reader a look, far less than a wrong short answer or an answered negative.
+PLACE_GAIN = 1.0
+WRONG_PLACE = (
+    0.25  # a wrong answer costs three abstentions: abstaining is better than a wrong answer
+)
 GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
 
 
@@ -181,10 +185,8 @@ def figures(items: list[dict], gates: list[dict], m: dict) -> dict:
         "wrong": wrong, "answerable": len(ans),
         "neg_abstained": f"{sum(not r['answered'] for r in neg)}/{len(neg)}",
         "utility": sum(r["short"] and r["right"] for _, r in ans) - LAMBDA * wrong
-        + sum(PLACE_GAIN * (r["place_ok"] - (r["answered"] and not r["place_ok"]))
-              for it, r in pos if it["has_answers"])
-        + sum(r["place_ok"] - (r["answered"] and not r["place_ok"])
-              for it, r in pos if not it["has_answers"])
+        + sum(PLACE_GAIN * r["place_ok"] - WRONG_PLACE * (r["answered"] and not r["place_ok"])
+              for it, r in pos)
         + sum((not r["answered"]) - LAMBDA * r["answered"] for r in neg),
         "conf": [(r["conf"], r["right"]) for it, r in d if r["answered"] and not it["negative"]]
         + [(r["conf"], False) for r in neg if r["answered"]],

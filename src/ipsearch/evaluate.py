@@ -170,10 +170,11 @@ def calibration(outcomes: list[EvalOutcome]) -> list[dict]:
 
 
 def _right(o: EvalOutcome) -> bool:
-    """An answer given is right when its short answer (or, lacking one, its place) is."""
+    """An answer given is right when what it claims is: its short answer, or, when it gives
+    only a cited place, that place (its confidence is then the place's)."""
     if o.kind == "negative":
         return False
-    if o.answer_ok is not None:
+    if o.answer is not None and o.answer_ok is not None:
         return o.answer_ok
     return bool(o.section_ok)
 

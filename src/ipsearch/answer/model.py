@@ -58,12 +58,9 @@ class Models:
 
 
 # What the gates see of the winner besides its ranking score and margin.
-SPAN_GATE_BASE = ["type_first", "type_match", "cov_own", "cov_ctx", "cov_section", "key_match",
-                  "near", "miss_max", "agree", "sec_score", "dense", "is_field",
-                  "is_row", "certain", "key_field", "is_number", "is_name", "is_code",
-                  "in_question", "counts_noun"]  # fmt: skip
-PLACE_GATE_BASE = ["sec_score", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
-                   "cov_path", "cov_best", "miss_max", "doc_level"]  # fmt: skip
+SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun", "agree",
+                  "certain", "near", "miss_max"]  # fmt: skip
+PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max"]
 SPAN_GATE_FEATURES = ["score", "margin", "n_cands", *SPAN_GATE_BASE]
 PLACE_GATE_FEATURES = ["score", "margin", "n_cands", *PLACE_GATE_BASE]
 

@@ -67,7 +67,9 @@ class PlaceRanker:
         out = []
         for rank, s in enumerate(retrieved.sections):
             passages = by_section.get(s.id, [])
-            scored = [(feats.passage_cov(p)[1], -p.order, p) for p in passages]
+            # Evidence is text that says something: a heading only when the section has no other.
+            said = [p for p in passages if p.kind != "heading"] or passages
+            scored = [(feats.passage_cov(p)[1], -p.order, p) for p in said]
             best = max(scored, key=lambda x: x[:2], default=None)
             f = feats.place(
                 s,
