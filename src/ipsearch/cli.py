@@ -6,6 +6,7 @@ codes in one place (0 found, 1 nothing found, 2 usage or input error).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -155,44 +156,127 @@ def search(
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Build afresh in a new folder, then swap it in.")
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Index only files matching GLOB (gitignore syntax; repeatable; kept with the index; "
+    "'' clears).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out paths matching GLOB (gitignore syntax; repeatable; kept with the index; "
+    "'' clears).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every skipped file and why.")
 @common()
-def ingest(app: App, paths: tuple[Path, ...], rebuild: bool) -> int:
-    """Index the corpus (or just PATHS inside it): only new or changed files are read."""
+def ingest(
+    app: App,
+    paths: tuple[Path, ...],
+    rebuild: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    verbose: bool,
+) -> int:
+    """Index the corpus (or just PATHS inside it): only new or changed files are read.
+
+    A single DIR outside the corpus (with no --corpus or IPSEARCH_CORPUS) is indexed as its
+    own corpus, in its own index.
+    """
     from ipsearch import render
     from ipsearch.errors import UsageError
     from ipsearch.index import stderr_notify
 
+    paths = _own_corpus(app, paths)
     store = app.store
     if rebuild and paths:
         raise UsageError("--rebuild rebuilds the whole corpus; give no PATH with it")
-    report = store.update(
-        rebuild=rebuild,
-        only=store.scope(paths) or None,
-        notify=stderr_notify,
-        progress=_progress_callback(),
-    )
+    progress = _Progress()
+    try:
+        report = store.update(
+            rebuild=rebuild,
+            only=store.scope(paths) or None,
+            notify=stderr_notify,
+            progress=progress if sys.stderr.isatty() else None,
+            include=include or None,
+            exclude=exclude or None,
+        )
+    finally:
+        progress.close()
     if app.as_json:
         render.emit_json(render.ingest_json(report, str(store.root)))
     else:
-        render.ingest_human(report, app.style, str(store.root))
+        render.ingest_human(report, app.style, str(store.root), verbose)
     return ExitStatus.FOUND
 
 
-def _progress_callback() -> Callable[[int, int, str], None] | None:
-    """A progress bar on stderr for long runs, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
+def _own_corpus(app: App, paths: tuple[Path, ...]) -> tuple[Path, ...]:
+    """``ingest DIR``: DIR becomes the corpus unless a corpus is set or DIR lies inside it."""
+    from ipsearch.config import ENV_CORPUS, resolve
 
-    def tick(done: int, total: int, rel: str) -> None:
-        if total < 20:
-            return
-        width = 30
-        filled = width * done // total
-        bar = "#" * filled + "-" * (width - filled)
-        end = "\n" if done == total - 1 else ""
-        click.echo(f"\r[{bar}] {done + 1}/{total} {rel[-40:]:<40}{end}", err=True, nl=False)
+    if len(paths) != 1 or not paths[0].is_dir() or app.corpus_opt or os.environ.get(ENV_CORPUS):
+        return paths
+    if paths[0].resolve().is_relative_to(resolve(None, app.index_opt).corpus):
+        return paths
+    app.corpus_opt = str(paths[0])
+    return ()
 
-    return tick
+
+class _Progress:
+    """click's progress bar on stderr (a terminal only), shown once a run passes ~2 s."""
+
+    DELAY_S = 2.0
+
+    def __init__(self) -> None:
+        import time
+
+        self.started = time.monotonic()
+        self.bar = None
+
+    def __call__(self, done: int, total: int, rel: str) -> None:
+        import time
+
+        from ipsearch.safe_text import clean
+
+        if self.bar is None:
+            if time.monotonic() - self.started < self.DELAY_S:
+                return
+            self.bar = click.progressbar(
+                length=total,
+                label="indexing",
+                file=sys.stderr,
+                show_pos=True,
+                item_show_func=lambda r: clean(r[-40:], multiline=False) if r else None,
+            )
+            self.bar.__enter__()
+            self.bar.update(done)
+        self.bar.update(1, current_item=rel)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@cli.command()
+@click.option("--json", "json_out", is_flag=True, help="Print JSON (a stable interface).")
+def corpora(json_out: bool) -> int:
+    """List the corpora with an index: path, files, sections, when built."""
+    from ipsearch import render
+    from ipsearch.config import indexes_dir, resolve
+    from ipsearch.indexdir import find_indexes
+
+    extra = []
+    with contextlib.suppress(IpsearchError):
+        extra.append(resolve().index)  # the index this folder's commands use, wherever it is
+    rows = find_indexes(extra, indexes_dir())
+    if json_out:
+        render.emit_json(render.corpora_json(rows))
+    else:
+        render.corpora_human(rows, render.Style(render.want_color("auto")))
+    return ExitStatus.FOUND if rows else ExitStatus.NOT_FOUND
 
 
 @cli.command()
@@ -390,6 +474,9 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every failure into a message and an exit code."""
     args = list(argv) if argv is not None else sys.argv[1:]
     try:
+        from ipsearch.config import check_env
+
+        check_env()
         # make_context + invoke rather than cli.main: click's main turns a broken pipe into a
         # bare exit 1 ("nothing found") before our handlers below could see it.
         with cli.make_context("ipsearch", args) as ctx:
@@ -404,7 +491,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
     except click.ClickException as e:
         msg = e.format_message().replace("\n", " ")
-        click.echo(f"ipsearch: error: {msg}", err=True)
+        click.echo(_one_line(f"ipsearch: error: {msg}", limit=2000), err=True)
         sys.exit(ExitStatus.ERROR)
     except IpsearchError as e:
         click.echo(
@@ -429,5 +516,95 @@ def main(argv: list[str] | None = None) -> None:
 
 def _one_line(msg: str, limit: int = 300) -> str:
     """First line, shortened: messages quote the query, which may be 10,000 characters."""
-    line = msg.splitlines()[0] if msg else ""
+    from ipsearch.safe_text import clean
+
+    line = clean(msg.splitlines()[0]) if msg else ""
     return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+# -- verify, mcp, watch (issue 14) ---------------------------------------------------------
+
+
+@cli.command()
+@click.argument("quote", nargs=-1)
+@click.option(
+    "-f",
+    "--file",
+    "draft",
+    metavar="DRAFT",
+    help='Check every quotation in DRAFT (“…”, "…", > block quotes); - reads stdin.',
+)
+@common()
+def verify(app: App, quote: tuple[str, ...], draft: str | None) -> int:
+    """Check that QUOTE (or each quotation of a draft) is what the corpus says.
+
+    Prints exact, normalised (case, quote marks, dashes or Unicode forms differ), near (the
+    closest passage and the words that differ; changed figures are named) or not found, with
+    the source, section and lines. Exit 0 when every quote is exact or normalised, 1 when any
+    is near or not found, 2 on usage or input errors.
+    """
+    from ipsearch import render
+    from ipsearch.errors import UsageError
+    from ipsearch.verification import Quotation, QuoteChecker, extract, read_draft
+
+    quotes = [Quotation(" ".join(quote), 0)] if quote else []
+    if draft is not None:
+        found = extract(read_draft(draft))
+        if not found:
+            raise UsageError(f'no quotations in {draft} (looked for “…”, "…" and > block quotes)')
+        quotes += found
+    if not quotes:
+        raise UsageError("give a QUOTE or --file DRAFT")
+    if any(not q.text.strip() for q in quotes):
+        raise UsageError("empty quote")
+    with open_searcher(app.fresh_store(), no_semantic=True) as s:
+        checker = QuoteChecker(s)
+        checks = [checker.run(q.text, q.line or None) for q in quotes]
+    if app.as_json:
+        render.emit_json(render.verify_json(checks))
+    else:
+        render.verify_human(checks, app.style)
+    return ExitStatus.FOUND if all(c.ok for c in checks) else ExitStatus.NOT_FOUND
+
+
+@cli.command("mcp")
+@common(json_option=False)
+def mcp_(app: App) -> int:
+    """Serve search, ask, which, show and verify_quote to AI assistants (MCP over stdio).
+
+    Needs the MCP SDK: pip install 'ipsearch[mcp]'. The corpus and index are chosen as for
+    every command (--corpus, --index or the environment).
+    """
+    from ipsearch.mcp_server import build_server
+
+    server = build_server(app.store)
+    server.run("stdio")
+    return ExitStatus.FOUND
+
+
+@cli.command()
+@common()
+def watch(app: App) -> int:
+    """Keep the index up to date as corpus files are saved, added, renamed or removed.
+
+    Prints one line per update (JSON Lines with --json). Other ipsearch processes keep
+    searching while it runs. Ctrl-C stops it (exit 0); the index is always whole.
+    """
+    from ipsearch import render
+    from ipsearch.index import stderr_notify
+    from ipsearch.watch import Watcher
+
+    store = app.fresh_store()
+
+    def ready() -> None:
+        stderr_notify(f"watching {store.corpus} (index {store.root}); Ctrl-C stops")
+
+    import contextlib
+
+    # The store only swaps in whole generations: an interrupted update leaves nothing to undo.
+    with contextlib.suppress(KeyboardInterrupt):
+        Watcher(store, stderr_notify).run(
+            lambda u: render.watch_line(u, app.style, app.as_json), ready=ready
+        )
+    stderr_notify("stopped watching")
+    return ExitStatus.FOUND

@@ -6,6 +6,7 @@ The CLI maps these to exit codes in one place (``cli.main``); library code never
 from __future__ import annotations
 
 from enum import IntEnum
+from pathlib import Path
 
 
 class ExitStatus(IntEnum):
@@ -50,3 +51,17 @@ class NotFound(IpsearchError):
     """A named thing (section, file) does not exist: like a search with no hits."""
 
     exit_status = ExitStatus.NOT_FOUND
+
+
+def read_input(path: Path, error: type[IpsearchError], what: str = "") -> str:
+    """A UTF-8 input file's text (BOM allowed); ``error`` naming the file, and the line for
+    bytes that are not UTF-8, instead of a decoding traceback."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise error(f"cannot read {what}{path}: {e.strerror or e}") from e
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise error(f"{path}:{line}: not UTF-8 text") from e

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ipsearch.answer import Pipeline
 from ipsearch.answer.reader import MAX_WORDS
-from ipsearch.errors import UsageError
+from ipsearch.errors import UsageError, read_input
 from ipsearch.models import Answer, Citation, EvalOutcome, EvalReport
 from ipsearch.search import Searcher
 from ipsearch.verify import verify_quote
@@ -22,32 +22,49 @@ MAX_ANSWER_WORDS = MAX_WORDS
 CALIBRATION_BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0001)
 
 
+# Optional fields of a gold item and the JSON types each may have.
+GOLD_FIELDS: dict[str, tuple[type, ...]] = {
+    "id": (str, int),
+    "kind": (str,),
+    "command": (str,),
+    "section": (str,),
+    "source": (str,),  # the shared gold form: a substring of the answering file's path
+    "answers": (list,),
+}
+
+
 def load_gold(path: Path) -> list[dict]:
     """Gold items, one JSON object a line; a bad line is an input error naming the line."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as e:
-        raise UsageError(f"cannot read gold file {path}: {e.strerror or e}") from e
-    except UnicodeDecodeError as e:
-        raise UsageError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from e
+    text = read_input(path, UsageError, "gold file ")
     items = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except (ValueError, RecursionError) as e:
-            raise UsageError(f"{path}:{n}: not valid JSON ({getattr(e, 'msg', e)})") from e
-        if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-            raise UsageError(f"{path}:{n}: each line needs a JSON object with a 'question'")
-        answers = item.get("answers") or []
-        if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
-            raise UsageError(f"{path}:{n}: 'answers' must be a list of strings")
-        for key in ("section", "source", "kind", "command", "id"):
-            if item.get(key) is not None and not isinstance(item[key], str | int):
-                raise UsageError(f"{path}:{n}: {key!r} must be a string")
-        items.append(item)
+    for n, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            items.append(_gold_item(line, f"{path}:{n}"))
     return items
+
+
+def _gold_item(line: str, where: str) -> dict:
+    try:
+        item = json.loads(line)
+    except RecursionError as e:
+        raise UsageError(f"{where}: JSON nested too deeply") from e
+    except ValueError as e:  # JSONDecodeError, or a number too long to convert
+        raise UsageError(f"{where}: not valid JSON ({getattr(e, 'msg', e)})") from e
+    if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+        raise UsageError(f"{where}: each line needs a JSON object with a 'question'")
+    for key, types in GOLD_FIELDS.items():
+        value = item.get(key)
+        if value is not None and (not isinstance(value, types) or isinstance(value, bool)):
+            names = " or ".join(
+                "a string" if t is str else f"a{'n' * (t is int)} {t.__name__}" for t in types
+            )
+            raise UsageError(f"{where}: '{key}' must be {names}")
+    answers = item.get("answers") or []
+    if not all(isinstance(a, str) for a in answers):
+        raise UsageError(f"{where}: 'answers' must be a list of strings")
+    if item.get("command", "ask") not in ("ask", "search"):
+        raise UsageError(f'{where}: \'command\' must be "ask" or "search"')
+    return item
 
 
 def select(

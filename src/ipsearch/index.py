@@ -2,9 +2,12 @@
 
 Layout of the index directory::
 
-    CURRENT        name of the live generation, replaced atomically
-    gen-XXXX/      a Whoosh index plus manifest.json (what was indexed, with content hashes)
-    .lock          held while a process writes
+    ipsearch-index.json  marks the folder as ipsearch's and records the generations it made
+    CURRENT              name of the live generation, replaced atomically
+    gen-XXXX/            a Whoosh index plus manifest.json (what was indexed, content hashes)
+    .lock                held while a process writes
+
+Only recorded generations are ever removed (``indexdir``), so nothing else in the folder is.
 
 Every write makes a new generation and swaps ``CURRENT`` only once the index and its manifest
 are complete, so a failed or killed run leaves the previous index working and readers always
@@ -16,13 +19,9 @@ cost nothing and the live generation is never touched).
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
-import os
 import pickle
-import shutil
 import struct
-import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -30,17 +29,24 @@ from pathlib import Path
 
 from whoosh.analysis import Filter
 
-from ipsearch.corpus import CorpusFile, file_hash, is_inside, scan
-from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked
+from ipsearch import indexdir
+from ipsearch.corpus import Rules, confined, is_inside
+from ipsearch.errors import IndexCorrupt, IndexError_
+from ipsearch.freshness import (  # noqa: F401 - ensure_fresh and friends are imported from here
+    RACY_NS,
+    ensure_fresh,
+    is_stale,
+    plan,
+    racy,
+    same_file,
+    stat_entry,
+    stderr_notify,
+)
 from ipsearch.models import IngestReport, Section
 from ipsearch.schema import make_schema, section_from_fields, to_doc
 
 SCHEMA_VERSION = 5
 Notify = Callable[[str], None]
-# A file modified this close to the start of the last build may have changed again within the
-# same timestamp tick (coarse kernel clocks; 1-2 s on some filesystems) after it was read, so
-# its size and mtime prove nothing: it is hashed instead, as git does with "racily clean" files.
-RACY_NS = 2_000_000_000
 # Errors Whoosh lets through when index files are truncated, missing or garbled.
 DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
@@ -55,25 +61,6 @@ def damaged(root: Path, e: BaseException) -> IndexCorrupt:
     return IndexCorrupt(
         f"index in {root} is damaged ({type(e).__name__}); run `ipsearch ingest --rebuild`"
     )
-
-
-def _same_file(entry: dict, f: CorpusFile, built_ns: int) -> bool:
-    """Whether a manifest entry still describes ``f`` without reading it."""
-    return (
-        entry.get("size") == f.size
-        and entry.get("mtime_ns") == f.mtime_ns
-        and entry.get("ino", f.ino) == f.ino
-        and entry.get("ctime_ns", f.ctime_ns) == f.ctime_ns
-        and not _racy(entry, built_ns)
-    )
-
-
-def _racy(entry: dict, built_ns: int) -> bool:
-    return entry.get("mtime_ns", 0) >= built_ns - RACY_NS
-
-
-def _stat_entry(f: CorpusFile) -> dict:
-    return {"size": f.size, "mtime_ns": f.mtime_ns, "ino": f.ino, "ctime_ns": f.ctime_ns}
 
 
 # Lucene's English stop set: small on purpose. Longer lists (Whoosh's default adds "can", "may",
@@ -178,6 +165,14 @@ class IndexStore:
     def __init__(self, root: Path, corpus: Path) -> None:
         self.root = root
         self.corpus = corpus
+        self._rules: Rules | None = None  # set for one update; else the manifest's
+
+    def rules(self, manifest: dict | None = None) -> Rules:
+        """What the walk leaves out: the --include/--exclude globs stored with the index."""
+        if self._rules is not None:
+            return self._rules
+        stored = (self.manifest() if manifest is None else manifest).get("rules") or {}
+        return Rules(tuple(stored.get("include", ())), tuple(stored.get("exclude", ())), self.root)
 
     # -- reading --------------------------------------------------------------------------
     def current(self) -> Path | None:
@@ -242,32 +237,12 @@ class IndexStore:
     def lock(self, notify: Notify = _quiet, wait: float | None = None) -> Iterator[None]:
         """Exclusive write lock; waits up to ``wait`` seconds for another writer."""
         if wait is None:
-            wait = float(os.environ.get("IPSEARCH_LOCK_TIMEOUT", "60"))
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as e:
-            raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
-        try:
-            deadline = time.monotonic() + wait
-            told = False
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise IndexLocked(
-                            f"index {self.root} is busy: another ipsearch process is updating "
-                            f"it (waited {wait:g}s)"
-                        ) from None
-                    if not told:
-                        notify("waiting for another ipsearch process to finish updating the index")
-                        told = True
-                    time.sleep(0.1)
+            from ipsearch.config import lock_timeout
+
+            wait = lock_timeout()
+        indexdir.claim(self.root, self.corpus)
+        with indexdir.write_lock(self.root, wait, notify):
             yield
-        finally:
-            os.close(fd)
 
     def update(
         self,
@@ -276,67 +251,44 @@ class IndexStore:
         notify: Notify = _quiet,
         progress: Callable | None = None,
         wait: float | None = None,
+        include: tuple[str, ...] | None = None,
+        exclude: tuple[str, ...] | None = None,
     ) -> IngestReport:
-        """Bring the index in line with the corpus; returns what changed."""
-        with self.lock(notify, wait):
+        """Bring the index in line with the corpus; returns what changed.
+
+        ``include``/``exclude`` globs replace the stored ones when given (empty strings
+        clear them) and are kept with the index, so later runs and freshness checks use them.
+        """
+        started = time.perf_counter()
+        with self.lock(notify, wait), confined(self.corpus):
             old = self.manifest()
-            if old and (
-                old.get("schema") != SCHEMA_VERSION or old.get("corpus") != str(self.corpus)
-            ):
-                rebuild = True
-            if self.current() is None:
-                rebuild = True
-            if rebuild:
-                return self._rebuild(notify, progress, old)
-            return self._incremental(old, only, notify, progress)
+            # Another corpus's index being replaced: its rules are not this corpus's.
+            stored = self.rules(old if old.get("corpus") == str(self.corpus) else {})
+            self._rules = Rules(
+                stored.include if include is None else tuple(p for p in include if p),
+                stored.exclude if exclude is None else tuple(p for p in exclude if p),
+                self.root,
+            )
+            try:
+                report = self._update(old, rebuild, only, notify, progress)
+            finally:
+                self._rules = None
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _update(self, old: dict, rebuild: bool, only, notify: Notify, progress) -> IngestReport:
+        if old and (old.get("schema") != SCHEMA_VERSION or old.get("corpus") != str(self.corpus)):
+            rebuild = True
+        if self.current() is None:
+            rebuild = True
+        if rebuild:
+            return self._rebuild(notify, progress, old)
+        return self._incremental(old, only, notify, progress)
 
     def _plan(self, manifest: dict, only: list[Path] | None):
-        # Taken before the scan: a file changed after this instant is racy for the next run.
-        self._started_ns = time.time_ns()
-        files, skipped = scan(self.corpus, only)
-        known = manifest.get("files", {})
-        built_ns = manifest.get("built_ns", 0)
-        todo: list[tuple[CorpusFile, str, str]] = []  # (file, hash, "added"|"updated")
-        unchanged: dict[str, dict] = {}
-        for f in files:
-            entry = known.get(f.rel)
-            if entry and _same_file(entry, f, built_ns):
-                unchanged[f.rel] = entry
-                continue
-            try:
-                digest = file_hash(f.path)
-            except OSError as e:
-                skipped.append((f.rel, f"unreadable ({e.strerror or e})"))
-                if entry:
-                    unchanged[f.rel] = entry  # keep what we had rather than lose it
-                continue
-            if entry and entry["hash"] == digest:
-                unchanged[f.rel] = {**entry, **_stat_entry(f)}
-                continue
-            todo.append((f, digest, "updated" if entry else "added"))
-        scope = {f.rel for f in files}
-        if only:
-            prefixes = [
-                os.path.relpath(p.resolve(), self.corpus).replace(os.sep, "/") for p in only
-            ]
-            in_scope = [
-                r
-                for r in known
-                if any(p in (".", r) or r.startswith(p.rstrip("/") + "/") for p in prefixes)
-            ]
-            removed = [r for r in in_scope if r not in scope]
-            for r in known:
-                if r not in in_scope and r not in unchanged:
-                    unchanged[r] = known[r]
-        else:
-            removed = [r for r in known if r not in scope]
-        # A file skipped this time (unreadable, vanished) keeps its old sections.
-        skipped_rels = {r for r, _ in skipped}
-        for r in list(removed):
-            if r in skipped_rels:
-                removed.remove(r)
-                unchanged[r] = known[r]
-        return todo, unchanged, removed, skipped
+        p = plan(self.corpus, manifest, only, self.rules())
+        self._started_ns = p.started_ns
+        return p.todo, p.unchanged, p.removed, p.skipped
 
     def _write(
         self, writer, todo, report: IngestReport, progress, known: dict | None = None
@@ -403,11 +355,17 @@ class IndexStore:
         from whoosh import index as windex
 
         todo, unchanged, removed, skipped = self._plan(old, only)
-        report = IngestReport(unchanged=len(unchanged), skipped=skipped)
+        report = IngestReport(
+            unchanged=sum(1 for e in unchanged.values() if not e.get("skipped")), skipped=skipped
+        )
         if not todo and not removed:
             built_ns = old.get("built_ns", 0)
             # Also re-saved when files were racy: the new start time lets them settle.
-            if unchanged != old.get("files") or any(_racy(e, built_ns) for e in unchanged.values()):
+            if (
+                unchanged != old.get("files")
+                or any(_racy(e, built_ns) for e in unchanged.values())
+                or self._rules_dict() != old.get("rules", {})
+            ):
                 try:
                     self._save_manifest(self.current(), unchanged)
                 except OSError as e:
@@ -418,7 +376,7 @@ class IndexStore:
         live = self.current()
         gen = self._new_generation()
         with self._building(gen):
-            _link_tree(live, gen)
+            indexdir.link_generation(live, gen)
             try:
                 ix = windex.open_dir(str(gen))
             except Exception as e:
@@ -441,7 +399,10 @@ class IndexStore:
         return report
 
     def _new_generation(self) -> Path:
-        return self.root / f"gen-{time.time_ns():x}-{os.getpid()}"
+        try:
+            return indexdir.new_generation(self.root)
+        except OSError as e:
+            raise indexdir.fail(self.root, e) from e
 
     @contextlib.contextmanager
     def _building(self, gen: Path) -> Iterator[None]:
@@ -449,10 +410,10 @@ class IndexStore:
         try:
             yield
         except OSError as e:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise IndexError_(f"cannot write index {self.root}: {e.strerror or e}") from e
+            indexdir.discard(gen)
+            raise indexdir.fail(self.root, e) from e
         except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
+            indexdir.discard(gen)
             raise
 
     def _rebuild(self, notify, progress, old) -> IngestReport:
@@ -475,11 +436,12 @@ class IndexStore:
             self._after_commit(gen, self.current(), notify)
             self._swap(gen)
         known = old.get("files", {})
-        report.added = sum(1 for r in entries if r not in known)
+        indexed = {r: e for r, e in entries.items() if not e.get("skipped")}
+        report.added = sum(1 for r in indexed if r not in known)
         report.updated = sum(
-            1 for r, e in entries.items() if r in known and known[r]["hash"] != e["hash"]
+            1 for r, e in indexed.items() if r in known and known[r]["hash"] != e["hash"]
         )
-        report.unchanged = len(entries) - report.added - report.updated
+        report.unchanged = len(indexed) - report.added - report.updated
         report.removed = sum(1 for r in known if r not in entries)
         report.sections = sum(e["sections"] for e in entries.values())
         return report
@@ -511,16 +473,19 @@ class IndexStore:
             "corpus": str(self.corpus),
             "built_ns": getattr(self, "_started_ns", 0),
             "files": files,
+            "rules": self._rules_dict(),
         }
-        _atomic_write(gen / "manifest.json", json.dumps(data, indent=1, sort_keys=True))
+        indexdir.atomic_write(gen / "manifest.json", json.dumps(data, indent=1, sort_keys=True))
+
+    def _rules_dict(self) -> dict:
+        rules = self.rules()
+        return {"include": list(rules.include), "exclude": list(rules.exclude)}
 
     def _swap(self, gen: Path) -> None:
         previous = self.current()
-        _atomic_write(self.root / "CURRENT", gen.name + "\n")
+        indexdir.atomic_write(self.root / indexdir.CURRENT, gen.name + "\n")
         # Keep the generation just replaced (a reader may still be using it); drop older ones.
-        for old in self.root.glob("gen-*"):
-            if old not in (gen, previous):
-                shutil.rmtree(old, ignore_errors=True)
+        indexdir.prune(self.root, {gen.name, previous.name if previous else gen.name})
 
     # -- freshness ------------------------------------------------------------------------
     def stale(self) -> bool:
@@ -532,97 +497,8 @@ class IndexStore:
             or manifest.get("corpus") != str(self.corpus)
         ):
             return True
-        files, _ = scan(self.corpus)
-        known = manifest.get("files", {})
-        if {f.rel for f in files} != set(known):
-            return True
-        built_ns = manifest.get("built_ns", 0)
-        for f in files:
-            entry = known[f.rel]
-            if _same_file(entry, f, built_ns):
-                continue
-            if not _racy(entry, built_ns):
-                return True
-            # Racy: only the content can tell. Hashing is limited to files changed just
-            # before the last build, and the next update lets them settle.
-            try:
-                if file_hash(f.path) != entry.get("hash"):
-                    return True
-            except OSError:
-                return True
-        return False
+        return is_stale(self.corpus, manifest, self.rules(manifest))
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def _link_tree(src: Path, dst: Path) -> None:
-    """A new generation sharing the live one's Whoosh files (hard links; copies if the
-    filesystem has none). Lock and manifest files are the generation's own."""
-    dst.mkdir()
-    for p in src.iterdir():
-        if p.name == "manifest.json" or "WRITELOCK" in p.name or ".tmp" in p.name:
-            continue
-        try:
-            os.link(p, dst / p.name)
-        except OSError:
-            shutil.copy2(p, dst / p.name)
-
-
-def ensure_fresh(store: IndexStore, notify: Notify) -> IngestReport | None:
-    """Build the index when missing, update it when the corpus changed; None when it was fresh.
-
-    When another process holds the write lock, search what is there rather than wait: the
-    index is always complete (old or new).
-    """
-    if store.current() is not None and not store.stale():
-        return None
-    building = store.current() is None
-    try:
-        report = store.update(notify=notify) if building else _try_update(store, notify)
-    except IndexLocked:
-        if building:
-            raise
-        notify("index is being updated by another process; searching the current index")
-        return None
-    if report is None:
-        return None
-    if building:
-        notify(
-            f"built index: {report.sections} sections from {report.added} file(s) in {store.root}"
-        )
-    elif report.changed:
-        notify(
-            f"corpus changed ({report.added} added, {report.updated} updated, "
-            f"{report.removed} removed): index updated"
-        )
-    for w in report.warnings:
-        notify(f"warning: {w}")
-    return report
-
-
-def _try_update(store: IndexStore, notify: Notify) -> IngestReport | None:
-    try:
-        return store.update(notify=notify, wait=2.0)
-    except IndexLocked:
-        raise
-    except IndexError_ as e:
-        if store.current() is None:
-            raise
-        notify(f"warning: {e}; searching the existing index, which may be out of date")
-        return None
-
-
-def stderr_notify(msg: str) -> None:
-    print(f"ipsearch: {msg}", file=sys.stderr)
+# Old names, kept for callers and tests that import them from here.
+_same_file, _racy, _stat_entry = same_file, racy, stat_entry

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import os
 import shutil
 import statistics
@@ -18,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ipsearch.errors import CorpusError
+from ipsearch.errors import CorpusError, read_input
 from ipsearch.irmetrics import evaluate
 from ipsearch.semantic import ENV
 
@@ -35,29 +36,36 @@ class IRReport:
     sections: int
 
 
-def _rows(path: Path) -> list[list[str]]:
+def _rows(path: Path) -> list[tuple[int, list[str]]]:
+    """(line number, cells) of a TSV file; unreadable or non-UTF-8 input is an input error."""
+    text = read_input(path, CorpusError)
     try:
-        with path.open(newline="", encoding="utf-8") as f:
-            return [r for r in csv.reader(f, delimiter="\t") if r]
-    except OSError as e:
-        raise CorpusError(f"cannot read {path}: {e.strerror or e}") from e
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter="\t")
+        return [(reader.line_num, r) for r in reader if r]
+    except csv.Error as e:
+        raise CorpusError(f"{path}:{reader.line_num}: {e}") from e
 
 
 def load_queries(path: Path) -> dict[str, str]:
     rows = _rows(path)
-    if rows and rows[0][0] in ("query_id", "qid", "id"):
+    if rows and rows[0][1][0] in ("query_id", "qid", "id"):
         rows = rows[1:]
-    return {r[0]: r[1] for r in rows if len(r) >= 2}
+    return {r[0]: r[1] for _, r in rows if len(r) >= 2}
 
 
 def load_qrels(path: Path) -> dict[str, dict[str, int]]:
+    """Judgments: query id, document id, and a whole-number relevance grade."""
     rows = _rows(path)
-    if rows and not rows[0][-1].lstrip("-").isdigit():
+    if rows and not rows[0][1][-1].strip().lstrip("-").isdigit():
         rows = rows[1:]
     qrels: dict[str, dict[str, int]] = {}
-    for r in rows:
-        if len(r) >= 3:
-            qrels.setdefault(r[0], {})[r[-2]] = int(r[-1])
+    for n, r in rows:
+        if len(r) < 3:
+            raise CorpusError(f"{path}:{n}: expected query_id, doc_id and relevance")
+        grade = r[-1].strip()
+        if not grade.lstrip("-").isdigit() or len(grade) > 9:
+            raise CorpusError(f"{path}:{n}: relevance {grade[:20]!r} is not a whole number")
+        qrels.setdefault(r[0], {})[r[-2]] = int(grade)
     return qrels
 
 

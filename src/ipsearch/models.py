@@ -90,6 +90,7 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     warnings: list[str] = field(default_factory=list)
     rebuilt: bool = False
+    seconds: float = 0.0
 
     @property
     def changed(self) -> bool:

@@ -22,6 +22,7 @@ from ipsearch.models import (
     Section,
     TopicResult,
 )
+from ipsearch.safe_text import clean, clean_all, json_safe
 from ipsearch.search import MARK_END, MARK_START, plain
 
 
@@ -39,7 +40,7 @@ class Style:
         return click.style(text, **kw) if self.color else text
 
     def path(self, t: str) -> str:
-        return self(t, fg="magenta")
+        return self(clean(t, multiline=False), fg="magenta")  # a name's \n must not break lines
 
     def line(self, t: str) -> str:
         return self(t, fg="green")
@@ -76,7 +77,7 @@ def want_color(choice: str) -> bool:
 
 
 def emit_json(data: dict) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_safe(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def section_heading(st: Style, title: str, name: str | None, chair: str | None) -> str:
@@ -117,6 +118,7 @@ def search_json(r: SearchResult) -> dict:
 
 
 def search_human(r: SearchResult, st: Style) -> None:
+    r = clean_all(r, keep=MARK_START + MARK_END)
     if r.corrected:
         st.echo(
             st.dim(f"Showing results for: {r.corrected} (searched instead of: {r.query})"), err=True
@@ -172,6 +174,7 @@ def show_json(s: Section, source: str) -> dict:
 
 
 def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
+    rows = clean_all(rows)
     for s, source in rows:
         lines = f"{s.first_line}-{s.last_line}"
         extra = " (title inferred)" if s.title_inferred else ""
@@ -182,6 +185,7 @@ def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
 
 
 def show_human(s: Section, source: str, st: Style) -> None:
+    s, source = clean_all((s, source))
     st.echo(
         f"{st.path(source)}:{st.line(f'{s.first_line}-{s.last_line}')}  "
         f"{section_heading(st, s.title, s.name, s.chair)}"
@@ -212,6 +216,7 @@ def outline_json(sections: list[Section], source: str) -> dict:
 
 def outline_human(sections: list[Section], source: str, st: Style) -> None:
     """A document's heading tree, each heading with its line range."""
+    sections, source = clean_all((sections, source))
     st.echo(f"{st.path(source)}  {sections[0].doc_title if sections else ''}")
     for s in sections:
         indent = "  " * max(s.level - 1, 0)
@@ -219,16 +224,51 @@ def outline_human(sections: list[Section], source: str, st: Style) -> None:
         st.echo(f"  {indent}{s.title}  {st.line(lines)}")
 
 
-def ingest_human(r: IngestReport, st: Style, index_dir: str) -> None:
+def ingest_human(r: IngestReport, st: Style, index_dir: str, verbose: bool = False) -> None:
+    r, index_dir = clean_all((r, index_dir))
     verb = "rebuilt" if r.rebuilt else "updated"
+    files = r.added + r.updated + r.unchanged
+    by_reason = _skip_counts(r.skipped)
+    skipped = f"skipped {len(r.skipped)}" + (
+        " (" + ", ".join(f"{n} {why}" for why, n in by_reason.items()) + ")" if by_reason else ""
+    )
     st.echo(
-        f"{verb} index {index_dir}: {r.added} added, {r.updated} updated, "
-        f"{r.removed} removed, {r.unchanged} unchanged ({r.sections} sections)"
+        f"{verb} index {index_dir}: {files} file{'s' * (files != 1)} ({r.added} added, "
+        f"{r.updated} updated, {r.removed} removed, {r.unchanged} unchanged), "
+        f"{r.sections} sections; {skipped}; {r.seconds:.1f} s"
     )
     for path, why in r.skipped:
-        st.echo(st.dim(f"skipped {path}: {why}"), err=True)
+        if verbose or not by_rule(why):
+            st.echo(st.dim(f"skipped {clean(path, multiline=False)}: {why}"), err=True)
     for w in r.warnings:
         st.echo(f"warning: {w}", err=True)
+
+
+# Left out on purpose (by a rule the user can see or set) rather than because something is wrong
+# with the file: listed only with --verbose.
+_RULE_REASONS = (
+    "hidden",
+    "dependency folder",
+    "the index folder",
+    "ignored by ",
+    "excluded by ",
+    "not matched by ",
+    "unsupported file type",
+    "linked directory not followed",
+)
+
+
+def by_rule(reason: str) -> bool:
+    return reason.startswith(_RULE_REASONS)
+
+
+def _skip_counts(skipped: list[tuple[str, str]]) -> dict[str, int]:
+    """Skips counted by reason, details in parentheses dropped ("unreadable (Permission ...)")."""
+    counts: dict[str, int] = {}
+    for _, why in skipped:
+        key = why.split(" (", 1)[0]
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def ingest_json(r: IngestReport, index_dir: str) -> dict:
@@ -241,8 +281,46 @@ def ingest_json(r: IngestReport, index_dir: str) -> dict:
         "unchanged": r.unchanged,
         "sections": r.sections,
         "skipped": [{"path": p, "reason": why} for p, why in r.skipped],
+        "skipped_by_reason": _skip_counts(r.skipped),
         "warnings": r.warnings,
+        "seconds": round(r.seconds, 3),
     }
+
+
+def corpora_json(rows: list) -> dict:
+    return {
+        "corpora": [
+            {
+                "path": i.corpus,
+                "files": i.files,
+                "sections": i.sections,
+                "built": i.built.isoformat(timespec="seconds") if i.built else None,
+                "index": str(i.index),
+                "exists": i.corpus_exists,
+            }
+            for i in rows
+        ]
+    }
+
+
+def corpora_human(rows: list, st: Style) -> None:
+    if not rows:
+        st.echo("No corpus has an index yet (run `ipsearch ingest DIR`).", err=True)
+        return
+    table = [
+        (
+            i.corpus + ("" if i.corpus_exists else " (missing)"),
+            f"{i.files} file{'s' * (i.files != 1)}",
+            f"{i.sections} section{'s' * (i.sections != 1)}",
+            i.built.strftime("built %Y-%m-%d %H:%M") if i.built else "built ?",
+            str(i.index),
+        )
+        for i in clean_all(rows)
+    ]
+    widths = [max(len(row[c]) for row in table) for c in range(4)]
+    for row in table:
+        cells = [row[c].ljust(widths[c]) if c == 0 else row[c].rjust(widths[c]) for c in range(4)]
+        st.echo(f"{st.path(cells[0])}  {cells[1]}  {cells[2]}  {cells[3]}  {st.dim(row[4])}")
 
 
 # -- ask / which / eval --------------------------------------------------------------------
@@ -280,6 +358,7 @@ def _where(c: Citation) -> str:
 
 
 def answer_human(a: Answer, st: Style) -> None:
+    a = clean_all(a)
     if a.corrected:
         st.echo(st.dim(f"(read as: {a.corrected})"), err=True)
     if a.abstained:
@@ -308,6 +387,7 @@ def _quote_human(c: Citation, st: Style, n: int | None) -> None:
 
 def answer_markdown(a: Answer) -> str:
     """The answer with footnote citations, ready to paste into a report."""
+    a = clean_all(a)
     if a.abstained:
         lines = [f"**Q:** {a.question}", "", "No answer in the corpus."]
         if a.closest:
@@ -342,6 +422,7 @@ def topics_json(r: TopicResult) -> dict:
 
 
 def topics_human(r: TopicResult, st: Style) -> None:
+    r = clean_all(r)
     if r.corrected:
         st.echo(st.dim(f"(read as: {r.corrected})"), err=True)
     if not r.sections:
@@ -384,6 +465,7 @@ def eval_human(
     verbose: bool,
     calibration: bool = False,
 ) -> None:
+    missed = clean_all(missed)
     rows = [
         ("items", str(len(r.outcomes))),
         ("section@1", _pct(r.section_at_1)),
@@ -443,3 +525,95 @@ def bench_human(r) -> None:
     click.echo(f"MRR@10      {r.mrr10:.4f}")
     click.echo(f"index       {r.index_s:.1f} s")
     click.echo(f"query p50   {r.query_ms_p50:.1f} ms, p95 {r.query_ms_p95:.1f} ms")
+
+
+# -- verify --------------------------------------------------------------------------------
+
+_STATUS_COLOUR = {"exact": "green", "normalised": "green", "near": "yellow", "not found": "red"}
+
+
+def quote_check_dict(c) -> dict:
+    """One ``QuoteCheck`` (ipsearch.verification) as JSON."""
+    return {
+        "quote": c.quote,
+        "status": c.status,
+        "source": c.source,
+        "section": c.section,
+        "lines": list(c.lines) if c.lines else None,
+        "found": c.found,
+        "differences": [
+            {"quoted": d.quoted, "found": d.found, "kind": d.kind} for d in c.differences
+        ],
+        "similarity": c.similarity,
+        "draft_line": c.draft_line,
+    }
+
+
+def verify_json(checks: list) -> dict:
+    return {"quotes": [quote_check_dict(c) for c in checks]}
+
+
+def verify_human(checks: list, st: Style) -> None:
+    for c in clean_all(checks):
+        status = st(c.status, fg=_STATUS_COLOUR.get(c.status), bold=True)
+        at = st.dim(f"draft line {c.draft_line}: ") if c.draft_line else ""
+        st.echo(f"{status}  {at}“{c.quote}”")
+        if c.lines:
+            head = section_heading(st, c.section or "", None, None)
+            where = f"{c.lines[0]}" if c.lines[0] == c.lines[1] else f"{c.lines[0]}-{c.lines[1]}"
+            st.echo(f"  {st.path(c.source or '')}:{st.line(where)}  {head}")
+        if c.status == "near":
+            st.echo(f"  source says: “{c.found}”")
+        for d in c.differences:
+            if d.kind == "style" and c.status == "near":
+                continue
+            label = "figure changed" if d.kind == "figure" else d.kind
+            st.echo(f"  {st.dim(label + ':')} {_said(d.quoted)} → {st.match(_said(d.found))}")
+        st.echo()
+    if len(checks) > 1:
+        counts = {s: sum(c.status == s for c in checks) for s in _STATUS_COLOUR}
+        summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        st.echo(st.dim(f"{len(checks)} quotes: {summary}"), err=True)
+
+
+def _said(text: str) -> str:
+    return f"“{text}”" if text else "(nothing)"
+
+
+# -- watch ---------------------------------------------------------------------------------
+
+
+def watch_json(u) -> dict:
+    """One ``WatchUpdate`` (ipsearch.watch) as one JSON object."""
+    r = u.report
+    return {
+        "time": u.at.isoformat(timespec="seconds"),
+        "paths": u.paths,
+        "added": r.added if r else 0,
+        "updated": r.updated if r else 0,
+        "removed": r.removed if r else 0,
+        "sections": r.sections if r else None,
+        "skipped": [{"path": p, "reason": why} for p, why in u.skipped],
+        "error": u.error,
+    }
+
+
+def watch_line(u, st: Style, as_json: bool) -> None:
+    """One line per update on stdout (JSON Lines with --json); skipped files on stderr."""
+    if as_json:
+        click.echo(json_safe(json.dumps(watch_json(u), ensure_ascii=False)))
+        return
+    u = clean_all(u)
+    when = st.dim(u.at.strftime("%H:%M:%S"))
+    names = ", ".join(u.paths[:3]) + (f" (+{len(u.paths) - 3} more)" if len(u.paths) > 3 else "")
+    if u.error:
+        st.echo(f"{when} not updated yet: {u.error}", err=True)
+        return
+    r = u.report
+    if r and r.changed:
+        st.echo(
+            f"{when} index updated: {r.added} added, {r.updated} updated, {r.removed} removed "
+            f"({r.sections} sections): {st.path(names)}"
+        )
+    for path, why in u.skipped:
+        st.echo(f"{when} skipped {st.path(path)}: {why}", err=True)

@@ -466,6 +466,8 @@ class Searcher:
         """Keyword ranking: our BM25F for plain words, Whoosh's searcher for query syntax."""
         if is_plain(text):
             total, ranked = self._bag_rank(text, limit, kinds)
+            if not ranked:  # an empty index has no id column to read
+                return total, []
             ids = self.searcher.reader().column_reader("id")
             return total, [(ids[d], score) for d, score in ranked]
         from whoosh.query import Or, Term
@@ -541,6 +543,21 @@ class Searcher:
         if inside or before:
             return (inside or before)[-1]
         raise NotFound(f"line {line} is before the first section of {sections[0].source}")
+
+    def word_rarity(self, text: str) -> list[tuple[str, int]]:
+        """(word as written, how many sections' text has it) for each indexed word of ``text``."""
+        reader = self.searcher.reader()
+        return [(text[a:b], reader.doc_frequency("body", t)) for t, a, b in term_spans(self, text)]
+
+    def sections_by_id(self, ids: list[str]) -> list[Section]:
+        """The stored sections with these ids, in the order given; unknown ids are left out."""
+        out = []
+        with _query_errors(self.store.root):
+            for sid in ids:
+                fields = self.searcher.document(id=sid)
+                if fields is not None:
+                    out.append(section_from_fields(fields))
+        return out
 
     def section(self, key: str) -> Section:
         """A section by id, title, slug or unique prefix of either."""

@@ -13,10 +13,12 @@ runtime is missing, callers get ``None`` and go keyword-only; the reason is told
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -204,18 +206,25 @@ class SectionVectors:
     def save(self, gen: Path) -> None:
         import numpy as np
 
-        # Written to a temporary name and renamed, so a reader never sees half a file.
-        tmp = gen / f"{VECTORS}.tmp{os.getpid()}.npz"
-        np.savez(
-            tmp,
-            ids=np.array(self.ids, dtype=str),
-            hashes=np.array(self.hashes, dtype=str),
-            vectors=self.matrix,
-            starts=self.starts,
-            stamp=np.array(self.stamp),
-            kinds=np.array(self.kinds, dtype=str),
-        )
-        os.replace(tmp, gen / VECTORS)
+        # Written to a temporary file and renamed, so a reader never sees half a file; created
+        # with O_EXCL under a random name, so a link planted in the folder cannot take the write.
+        fd, tmp = tempfile.mkstemp(dir=gen, prefix=VECTORS + ".tmp", suffix=".npz")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                np.savez(
+                    f,
+                    ids=np.array(self.ids, dtype=str),
+                    hashes=np.array(self.hashes, dtype=str),
+                    vectors=self.matrix,
+                    starts=self.starts,
+                    stamp=np.array(self.stamp),
+                    kinds=np.array(self.kinds, dtype=str),
+                )
+            os.replace(tmp, gen / VECTORS)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
 
 
 def is_current(gen: Path, manifest: dict) -> bool:

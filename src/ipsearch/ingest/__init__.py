@@ -7,8 +7,8 @@ for all formats, so that line numbers agree with what ``grep -n`` prints (only L
 from __future__ import annotations
 
 import codecs
+import errno
 import os
-import stat
 import unicodedata
 from pathlib import Path
 
@@ -121,20 +121,28 @@ def index_form(text: str) -> str:
 def read_bytes(path: Path) -> bytes:
     """The bytes of a regular file; ``Unreadable`` if it is anything else by now.
 
-    Opened non-blocking and checked after opening, so a file swapped for a FIFO or a device
-    between the corpus scan and this read cannot hang the run.
+    Opened by ``corpus.open_regular``: non-blocking and checked after opening, so a file swapped
+    for a FIFO or a device between the corpus scan and this read cannot hang the run, and (while
+    the index is written) a link swapped to a file outside the corpus is not read.
     """
+    from ipsearch.corpus import LINK_OUT, OutsideCorpus, open_regular
+
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = open_regular(path)
     except FileNotFoundError as e:
         raise Unreadable("vanished while reading") from e
+    except OutsideCorpus as e:
+        raise Unreadable(
+            "now links outside the corpus"
+            if e.strerror == LINK_OUT
+            else f"unreadable ({e.strerror})"
+        ) from e
     except OSError as e:
+        if e.errno == errno.EINVAL:
+            raise Unreadable("no longer a regular file") from e
         raise Unreadable(f"unreadable ({e.strerror or e})") from e
     try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise Unreadable("no longer a regular file")
-        if st.st_size > MAX_FILE_BYTES:
+        if os.fstat(fd).st_size > MAX_FILE_BYTES:
             raise Skip(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
         with os.fdopen(fd, "rb", closefd=False) as f:
             return f.read(MAX_FILE_BYTES + 1)
