@@ -325,7 +325,11 @@ def cli_table(loco_dir: Path, index_root: Path) -> None:
                "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
         cmd = [sys.executable, "-m", "ipsearch", "eval", str(gold), "--corpus", str(corpus),
                "--index", str(index_root / name), "--json"]  # fmt: skip
-        r = json.loads(subprocess.run(cmd, env=env, capture_output=True, text=True).stdout)
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if not done.stdout.strip():
+            print(f"| {name} | eval failed: {done.stderr.strip()[-200:]} |")
+            continue
+        r = json.loads(done.stdout)
         negs = [json.loads(line) for line in gold.read_text().splitlines() if line.strip()]
         n_neg = sum(1 for it in negs if it.get("kind") == "negative")
         high = [b for b in r["calibration"] if b["from"] >= 0.8]
