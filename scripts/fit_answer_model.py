@@ -49,25 +49,31 @@ SETS = [
         for g in sorted((ROOT / "eval").glob("*-qa.jsonl"))
     ],
 ]
+NAN = float("nan")
 PAIRS = 40  # wrong candidates paired with each right one, per question
-LAMBDA = 3.0
+LAMBDA = 3.0  # a wrong answer costs three abstentions: abstaining is better than a wrong answer
 # The right place cited first is worth as much as a right short answer; a wrong place cited
 # costs the reader a look, far less than a wrong short answer or an answered negative.
 PLACE_GAIN = 1.0
-WRONG_PLACE = (
-    0.25  # a wrong answer costs three abstentions: abstaining is better than a wrong answer
-)
+WRONG_PLACE = 0.25
 GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
 
 
 def collect(name: str, corpus: Path, gold: Path, index_root: Path) -> list[dict]:
+    """Each question twice: with the encoder (scored figures) and keyword-only (``kw``), so the
+    models also learn to rank when the encoder is off (dense features unmeasured: NaN)."""
+    return [*collect_mode(name, corpus, gold, index_root, True),
+            *collect_mode(name, corpus, gold, index_root, False)]  # fmt: skip
+
+
+def collect_mode(name: str, corpus: Path, gold: Path, index_root: Path, dense: bool) -> list:
     from ipsearch.index import IndexStore, ensure_fresh
     from ipsearch.search import Searcher
 
     store = IndexStore(index_root / name, corpus.resolve())
     ensure_fresh(store, lambda m: print(f"  {m}", file=sys.stderr))
     out = []
-    with Searcher(store) as s:
+    with Searcher(store, semantic=dense) as s:
         pipe = Pipeline(s)
         for item in load_gold(gold):
             if item.get("command", "ask") != "ask":
@@ -81,21 +87,29 @@ def collect(name: str, corpus: Path, gold: Path, index_root: Path) -> list[dict]
 
             out.append({
                 "id": item.get("id"), "kind": item.get("kind"), "type": t.analysis.type,
-                "negative": neg, "has_answers": bool(answers),
-                "places": [{"x": [p.features[f] for f in PLACE_FEATURES], "ok": place_ok(p.section),
+                "negative": neg, "has_answers": bool(answers), "kw": not dense,
+                "places": [{"x": [p.features.get(f, NAN) for f in PLACE_FEATURES],
+                            "ok": place_ok(p.section),
                             "right": answer_matches(p._label(t.analysis.doc_level), answers)}
                            for p in t.places],
-                "spans": [{"x": [c.features[f] for f in SPAN_FEATURES], "t": c.text.lower(),
+                "spans": [{"x": [c.features.get(f, NAN) for f in SPAN_FEATURES],
+                           "t": c.text.lower(),
                            "ok": place_ok(c.passage.section),
                            "right": answer_matches(c.text, answers)} for c in t.candidates[:300]],
             })  # fmt: skip
     return out
 
 
+def filled(x: np.ndarray, mean) -> np.ndarray:
+    """An unmeasured feature (NaN) counts as the average, as ``Scorer.z`` treats it."""
+    return np.where(np.isnan(x), np.asarray(mean, dtype=float), x)
+
+
 def fit_one(rows: list[tuple[list[float], bool]], balanced: bool = False) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     x = np.array([r[0] for r in rows], dtype=float)
+    x = filled(x, np.nan_to_num(np.nanmean(x, axis=0)))
     y = np.array([r[1] for r in rows], dtype=int)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
@@ -110,7 +124,8 @@ def fit_one(rows: list[tuple[list[float], bool]], balanced: bool = False) -> dic
 
 
 def prob(m: dict, x: list[float]) -> float:
-    z = m["intercept"] + float(np.dot(m["coef"], (np.array(x) - m["mean"]) / m["scale"]))
+    x = filled(np.array(x, dtype=float), m["mean"])
+    z = m["intercept"] + float(np.dot(m["coef"], (x - m["mean"]) / m["scale"]))
     return 1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z))))
 
 
@@ -118,7 +133,8 @@ def shares(m: dict, xs: list[list[float]]) -> list[float]:
     """The ranker's softmax over one question's rows (as ``Scorer.shares``)."""
     if not xs:
         return []
-    z = m["intercept"] + (np.array(xs, dtype=float) - m["mean"]) / m["scale"] @ np.array(m["coef"])
+    x = filled(np.array(xs, dtype=float), m["mean"])
+    z = m["intercept"] + (x - m["mean"]) / m["scale"] @ np.array(m["coef"])
     e = np.exp(z - z.max())
     return (e / e.sum()).tolist()
 
@@ -199,12 +215,13 @@ def fit_pairwise(groups: list[tuple[list[list[float]], list[bool]]]) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     x_all = np.array([x for xs, _ in groups for x in xs], dtype=float)
+    x_all = filled(x_all, np.nan_to_num(np.nanmean(x_all, axis=0)))
     mean, scale = x_all.mean(axis=0), x_all.std(axis=0)
     scale[scale == 0] = 1.0
     rng = np.random.default_rng(0)
     diffs, ys, ws = [], [], []
     for xs, oks in groups:
-        z = (np.array(xs, dtype=float) - mean) / scale
+        z = (filled(np.array(xs, dtype=float), mean) - mean) / scale
         right = [i for i, ok in enumerate(oks) if ok]
         wrong = [i for i, ok in enumerate(oks) if not ok]
         if not right or not wrong:
@@ -293,7 +310,8 @@ def main() -> None:
     print(f"{'held out':28} place@1 answer wrong/answerable negatives-abstained  thresholds")
     for held in data:
         m = fit({n: v for n, v in data.items() if n != held})
-        f = figures(data[held], [gates_of(it, m) for it in data[held]], m)
+        shown = [it for it in data[held] if not it.get("kw")]  # the encoder on, as by default
+        f = figures(shown, [gates_of(it, m) for it in shown], m)
         print(f"{held:28} {f['place_at_1']!s:7} {f['answer']!s:6} "
               f"{f['wrong']:2d}/{f['answerable']:<3d}"
               f"     {f['neg_abstained']:10}  span {m['span_gate']['threshold']:.3f} place "

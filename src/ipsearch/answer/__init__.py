@@ -56,6 +56,7 @@ class Pipeline:
         query = a.focus_text or (corrected or question)
         retrieved = self.retriever.run(query)
         feats = Featurizer(self.vocab, a)
+        feats.dense_known = bool(retrieved.dense)
         places = self.places.run(feats, retrieved)
         cands = [] if a.type == "place" else self.reader.run(a, retrieved.passages)
         cands = self.builder.score(feats, cands)
@@ -75,7 +76,9 @@ class Pipeline:
         a = Analysis(text=topic, type="place", focus=(corrected or topic).split())
         a.focus = [w for w in self.analyzer.run(corrected or topic).focus] or a.focus
         retrieved = self.retriever.run(a.focus_text)
-        places = self.places.run(Featurizer(self.vocab, a), retrieved)
+        feats = Featurizer(self.vocab, a)
+        feats.dense_known = bool(retrieved.dense)
+        places = self.places.run(feats, retrieved)
         out = []
         for i, p in enumerate(places):
             conf = self.builder.place_confidence(places, i)

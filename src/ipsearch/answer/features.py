@@ -21,6 +21,7 @@ SPAN_FEATURES = [
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
             "cov_own_rel": "cov_own", "dense_rel": "dense",
             "cov_section_rel": "cov_section", "cov_best_rel": "cov_best"}  # fmt: skip
+DENSE = ("dense", "dense_gap", "dense_rel")
 PLACE_FEATURES = [
     "sec_score", "sec_rank", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
     "cov_path", "cov_best", "miss_max", "is_lead", "doc_level", "cov_section_rel", "cov_best_rel",
@@ -47,6 +48,7 @@ class Featurizer:
         self.all_q_terms = set(vocab.terms(analysis.text))
         self.verb = set(vocab.terms(analysis.verb or ""))
         self._sec: dict[str, frozenset[str]] = {}
+        self.dense_known = True  # False when the encoder is off: dense features are left out
 
     def cov(self, text: str) -> float:
         return coverage(frozenset(self.vocab.terms(text)), self.weights)
@@ -62,25 +64,33 @@ class Featurizer:
             self._sec[s.id] = frozenset(self.vocab.terms(head + "\n" + s.text))
         return self._sec[s.id]
 
+    def _known(self, row: dict[str, float]) -> dict[str, float]:
+        if not self.dense_known:
+            for name in DENSE:
+                row.pop(name, None)
+        return row
+
     # -- places -----------------------------------------------------------------------------
     def place(self, s: Section, score: float, rank: int, dense: float, best_dense: float,
               best_passage_cov: float, n_sections: int) -> dict[str, float]:  # fmt: skip
         have = self.section_terms(s)
         path_words = " ".join(re.split(r"[/_.\-]+", s.source))
-        return {
-            "sec_score": score,
-            "sec_rank": 1.0 / (1 + rank),
-            "dense": dense,
-            "dense_gap": dense - best_dense,
-            "cov_section": coverage(have, self.weights),
-            "cov_title": self.cov(doc_title(s)),
-            "cov_head": self.cov(" ".join(heading_path(s))),
-            "cov_path": self.cov(path_words),
-            "cov_best": best_passage_cov,
-            "miss_max": self.miss_max(have),
-            "is_lead": float(s.level == 0 and s.kind in ("overview", "section", "record")),
-            "doc_level": float(self.a.doc_level),
-        }
+        return self._known(
+            {
+                "sec_score": score,
+                "sec_rank": 1.0 / (1 + rank),
+                "dense": dense,
+                "dense_gap": dense - best_dense,
+                "cov_section": coverage(have, self.weights),
+                "cov_title": self.cov(doc_title(s)),
+                "cov_head": self.cov(" ".join(heading_path(s))),
+                "cov_path": self.cov(path_words),
+                "cov_best": best_passage_cov,
+                "miss_max": self.miss_max(have),
+                "is_lead": float(s.level == 0 and s.kind in ("overview", "section", "record")),
+                "doc_level": float(self.a.doc_level),
+            }
+        )
 
     # -- spans ------------------------------------------------------------------------------
     def passage_cov(self, p: Passage) -> tuple[float, float, float]:
@@ -103,47 +113,51 @@ class Featurizer:
             label = p.header[p.cells.index(c.text)] if p.cells.index(c.text) < len(p.header) else ""
         label_terms = set(self.vocab.terms(label))
         others = " ".join(x for x in (p.cells or []) if x != c.text)
-        return {
-            "type_match": 1.0 - min(hits) / len(kinds) if hits else 0.0,
-            "type_first": float(kinds[0] in c.kinds),
-            "sec_score": p.score,
-            "sec_rank": 1.0 / (1 + p.rank),
-            "dense": p.dense,
-            "cov_own": cov_own,
-            "cov_ctx": cov_ctx,
-            "cov_head": cov_head,
-            "cov_section": coverage(self.section_terms(p.section), self.weights),
-            "miss_max": self.miss_max(
-                frozenset(self.vocab.terms(p.text + " " + " ".join(p.context)))
-            ),
-            "near": self.near(p.text, c.start, c.end),
-            "in_question": len(cand_terms & self.all_q_terms) / len(cand_terms)
-            if cand_terms
-            else 0.0,
-            "key_match": len(label_terms & self.all_q_terms) / len(label_terms)
-            if label_terms
-            else 0.0,
-            "row_match": self.cov(others) if others else 0.0,
-            "n_words": min(len(c.text.split()), 12) / 12,
-            "is_field": float(p.kind == "field"),
-            "is_row": float(p.kind == "row"),
-            "is_title": float("title" in c.kinds),
-            "is_object": float("object" in c.kinds),
-            "agree": min(agree, 5) / 5,
-            "verb_near": float(
-                bool(self.verb & set(self.vocab.terms(p.text[max(0, c.start - 60) : c.start])))
-            ),
-            "first_pos": 1.0 / (1 + p.order),
-            "is_name": float("name" in c.kinds),
-            "is_code": float("code" in c.kinds or "flag" in c.kinds),
-            "is_number": float(bool(c.kinds & {"number", "quantity", "money", "duration", "date"})),
-            "counts_noun": self.counts_noun(p.text, c.end),
-            # The question's wording fixes the answer's kind ("how many", "when", "who").
-            "certain": float(self.a.type in CERTAIN_TYPES),
-            # A field (or column) named by the question: "who chairs" ↔ "Chaired by: X".
-            "key_field": float(p.kind in ("field", "row"))
-            * (len(label_terms & self.all_q_terms) / len(label_terms) if label_terms else 0.0),
-        }
+        return self._known(
+            {
+                "type_match": 1.0 - min(hits) / len(kinds) if hits else 0.0,
+                "type_first": float(kinds[0] in c.kinds),
+                "sec_score": p.score,
+                "sec_rank": 1.0 / (1 + p.rank),
+                "dense": p.dense,
+                "cov_own": cov_own,
+                "cov_ctx": cov_ctx,
+                "cov_head": cov_head,
+                "cov_section": coverage(self.section_terms(p.section), self.weights),
+                "miss_max": self.miss_max(
+                    frozenset(self.vocab.terms(p.text + " " + " ".join(p.context)))
+                ),
+                "near": self.near(p.text, c.start, c.end),
+                "in_question": len(cand_terms & self.all_q_terms) / len(cand_terms)
+                if cand_terms
+                else 0.0,
+                "key_match": len(label_terms & self.all_q_terms) / len(label_terms)
+                if label_terms
+                else 0.0,
+                "row_match": self.cov(others) if others else 0.0,
+                "n_words": min(len(c.text.split()), 12) / 12,
+                "is_field": float(p.kind == "field"),
+                "is_row": float(p.kind == "row"),
+                "is_title": float("title" in c.kinds),
+                "is_object": float("object" in c.kinds),
+                "agree": min(agree, 5) / 5,
+                "verb_near": float(
+                    bool(self.verb & set(self.vocab.terms(p.text[max(0, c.start - 60) : c.start])))
+                ),
+                "first_pos": 1.0 / (1 + p.order),
+                "is_name": float("name" in c.kinds),
+                "is_code": float("code" in c.kinds or "flag" in c.kinds),
+                "is_number": float(
+                    bool(c.kinds & {"number", "quantity", "money", "duration", "date"})
+                ),
+                "counts_noun": self.counts_noun(p.text, c.end),
+                # The question's wording fixes the answer's kind ("how many", "when", "who").
+                "certain": float(self.a.type in CERTAIN_TYPES),
+                # A field (or column) named by the question: "who chairs" ↔ "Chaired by: X".
+                "key_field": float(p.kind in ("field", "row"))
+                * (len(label_terms & self.all_q_terms) / len(label_terms) if label_terms else 0.0),
+            }
+        )
 
     def counts_noun(self, text: str, end: int) -> float:
         """Share of the question's noun ("how many partnerships") in the words right after the

@@ -33,7 +33,8 @@ class Scorer:
     def z(self, x: dict[str, float]) -> float:
         z = self.intercept
         for name, c, m, s in zip(self.features, self.coef, self.mean, self.scale, strict=True):
-            z += c * (x.get(name, 0.0) - m) / (s or 1.0)
+            # A feature not measured (no encoder: keyword-only runs) counts as average, not 0.
+            z += c * (x.get(name, m) - m) / (s or 1.0)
         return z
 
     def prob(self, x: dict[str, float]) -> float:
@@ -68,7 +69,7 @@ PLACE_GATE_FEATURES = ["score", "margin", "n_cands", *PLACE_GATE_BASE]
 def gate_row(scores: list[float], top: dict[str, float], base: list[str]) -> dict[str, float]:
     """Gate features of a question's winner: ``scores`` are the rival scores, best first, with
     equal answers already merged (a runner-up that says the same thing is no rival)."""
-    row = {f: top.get(f, 0.0) for f in base}
+    row = {f: top[f] for f in base if f in top}
     row["score"] = scores[0] if scores else 0.0
     row["margin"] = scores[0] - scores[1] if len(scores) > 1 else scores[0] if scores else 0.0
     row["n_cands"] = min(len(scores), 20) / 20
