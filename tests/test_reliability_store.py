@@ -151,13 +151,13 @@ def _flip(corpus: Path, outside: Path, to_outside: bool) -> None:
 
 
 def test_symlink_flipped_between_check_and_open_is_not_read(env, main_run, tmp_path, monkeypatch):
-    import ipsearch.index as index_module
+    import ipsearch.corpus as corpus_module
     from ipsearch.config import resolve
     from ipsearch.index import IndexStore
 
     corpus, outside = env["corpus"], tmp_path / "outside"
     _hop_corpus(corpus, outside, 3)
-    real_is_inside = index_module.is_inside
+    real_is_inside = corpus_module.is_inside
 
     def check_then_flip(path, root):
         ok = real_is_inside(path, root)  # the check passes on the inside target ...
@@ -166,7 +166,7 @@ def test_symlink_flipped_between_check_and_open_is_not_read(env, main_run, tmp_p
 
     loc = resolve()
     with monkeypatch.context() as m:
-        m.setattr(index_module, "is_inside", check_then_flip)
+        m.setattr(corpus_module, "is_inside", check_then_flip)
         report = IndexStore(loc.index, loc.corpus).update(rebuild=True)
     reasons = dict(report.skipped)
     assert all(reasons[f"f{i}.txt"] == "now links outside the corpus" for i in range(3)), reasons

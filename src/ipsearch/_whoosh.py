@@ -62,3 +62,62 @@ def _urlretrieve(*args, **kwargs):
 _defer("whoosh.lang.morph_en", variations=_variations)
 _defer("urllib.request", urlretrieve=_urlretrieve)
 _defer("cached_property", cached_property=functools.cached_property)
+
+
+class _View:
+    """A read-only file over a memoryview, without copying it.
+
+    Whoosh reads each part of a compound segment through ``BufferFile``, which wraps the
+    memory-mapped part in ``BytesIO`` and so copies it: a one-shot search of a 50,000-section
+    index copied ~170 MB (0.2 s, 390 MB RSS). This reads the map in place.
+    """
+
+    def __init__(self, buf) -> None:
+        self._buf = memoryview(buf)
+        self._pos = 0
+
+    def read(self, n: int = -1) -> bytes:
+        end = len(self._buf) if n is None or n < 0 else min(len(self._buf), self._pos + n)
+        out = self._buf[self._pos : end].tobytes()
+        self._pos = end
+        return out
+
+    def readinto(self, b) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def readline(self, limit: int = -1) -> bytes:
+        end = len(self._buf) if limit is None or limit < 0 else self._pos + limit
+        chunk = self._buf[self._pos : end].tobytes()
+        i = chunk.find(b"\n")
+        return self.read(i + 1 if i >= 0 else len(chunk))
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        base = (0, self._pos, len(self._buf))[whence]
+        self._pos = max(0, base + pos)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._buf.release()
+
+
+def share_segment_buffers() -> None:
+    """Make Whoosh read compound segment parts in place (see ``_View``)."""
+    from whoosh.filedb import structfile
+
+    def init(self, buf, name=None, onclose=None) -> None:
+        self._buf = buf
+        self._name = name
+        self.file = _View(buf)
+        self.onclose = onclose
+        self.is_real = False
+        self.is_closed = False
+
+    structfile.BufferFile.__init__ = init

@@ -30,7 +30,8 @@ from pathlib import Path
 from whoosh.analysis import Filter
 
 from ipsearch import indexdir
-from ipsearch.corpus import Rules, confined, is_inside
+from ipsearch._whoosh import share_segment_buffers
+from ipsearch.corpus import Rules, confined
 from ipsearch.errors import IndexCorrupt, IndexError_
 from ipsearch.freshness import (  # noqa: F401 - ensure_fresh and friends are imported from here
     RACY_NS,
@@ -45,7 +46,8 @@ from ipsearch.freshness import (  # noqa: F401 - ensure_fresh and friends are im
 from ipsearch.models import IngestReport, Section
 from ipsearch.schema import make_schema, section_from_fields, to_doc
 
-SCHEMA_VERSION = 5
+share_segment_buffers()
+SCHEMA_VERSION = 6
 Notify = Callable[[str], None]
 # Errors Whoosh lets through when index files are truncated, missing or garbled.
 DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
@@ -293,19 +295,21 @@ class IndexStore:
     def _write(
         self, writer, todo, report: IngestReport, progress, known: dict | None = None
     ) -> dict[str, dict]:
-        from ipsearch.ingest import Skip, Unreadable, parse_file
-        from ipsearch.sections import build_sections
+        from ipsearch.ingest import Skip, Unreadable
+        from ipsearch.parsepool import parse_all
 
         entries: dict[str, dict] = {}
+        jobs = [(f.path, f.rel, digest, f.size) for f, digest, _ in todo]
+        results = parse_all(jobs, self.corpus)
         for done, (f, digest, how) in enumerate(todo):
             if progress:
                 progress(done, len(todo), f.rel)
+            # Pulled after the progress call: in-process, the file is read only now.
+            parsed = next(results)
             try:
-                # Checked again here: a link swapped in since the scan must not be followed out.
-                if not is_inside(f.path, self.corpus):
-                    raise Unreadable("now links outside the corpus")
-                parsed = parse_file(f.path, f.rel)
-                sections = build_sections(parsed, digest)
+                if parsed.error is not None:
+                    raise parsed.error
+                sections = parsed.sections
                 if not sections:
                     raise Skip("no text a reader sees")
             except Unreadable as e:
@@ -346,7 +350,7 @@ class IndexStore:
                 "hash": digest,
                 **_stat_entry(f),
                 "sections": len(sections),
-                "format": parsed.format,
+                "format": parsed.fmt,
             }
             setattr(report, how, getattr(report, how) + 1)
         return entries
@@ -449,10 +453,13 @@ class IndexStore:
     def _after_commit(self, gen: Path | None, previous: Path | None, notify: Notify) -> None:
         """Bring derived data beside the Whoosh files (semantic vectors) in line, under the lock.
 
-        Never fails the ingest: without vectors, search is keyword-only and says so.
+        Never fails the ingest: without vectors, search is keyword-only and says so; without
+        the BM25F matrix, a search builds it in memory.
         """
-        from ipsearch import semantic
+        from ipsearch import matrix, semantic
 
+        if gen is not None:
+            matrix.sync(gen, notify)
         if gen is None or not semantic.wanted() or semantic.unavailable():
             return
         manifest = json.loads((gen / "manifest.json").read_text())

@@ -41,7 +41,8 @@ def make_schema():
         body=TEXT(analyzer=stem),  # not stored: the blocks in `data` are the stored text
         doc=TEXT(analyzer=stem),
         path=TEXT(analyzer=stem),
-        words=TEXT(analyzer=plain),
+        # Only looked up word by word (spelling), never in phrases: no positions to write.
+        words=TEXT(analyzer=plain, phrase=False),
         first_line=NUMERIC(stored=True),
         last_line=NUMERIC(stored=True),
         position=NUMERIC(stored=True, sortable=True),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import math
+import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,54 +13,17 @@ from ipsearch.corpus import display_path
 from ipsearch.errors import QueryError
 from ipsearch.index import DAMAGE_ERRORS, IndexStore, damaged, section_from_fields
 from ipsearch.ingest import index_form
+from ipsearch.matrix import lucene_idf
 from ipsearch.models import Hit, SearchResult, Section
+from ipsearch.query import FIELD_BOOSTS, PAGE_FIELDS, is_plain, query_words
 
 if TYPE_CHECKING:
+    from ipsearch.matrix import Matrix, SmallRanker
     from ipsearch.semantic import Dense
 
-# Per-field weights of BM25F. The body carries the evidence; a section's title, its own name,
-# chair and acronyms are short fields whose match says "this section is about that".
-# The document's title and the words of the file path say what the whole page is about: they
-# count, lightly, for each of its sections.
-FIELD_BOOSTS = {
-    "body": 1.0,
-    "section": 0.3,
-    "name": 1.0,
-    "chair": 1.0,
-    "aliases": 1.0,
-    "doc": 0.3,
-    "path": 0.2,
-}
-PAGE_FIELDS = ("doc", "path")
 K1, B = 0.9, 0.4
-SEARCH_FIELDS = list(FIELD_BOOSTS)
-# Anything that makes a query more than a bag of words goes through Whoosh's query parser.
-_SYNTAX = re.compile(r'\b(?:AND|OR|NOT|ANDNOT|ANDMAYBE|TO)\b|\w:|["*?~^\[\]{}()]')
-FIELD_ALIASES = {
-    "section": ["title", "heading"],
-    "body": ["text", "content"],
-    "source": ["file"],
-}
 # Marks a matched term inside a snippet; the renderer turns them into colour or nothing.
 MARK_START, MARK_END = "\x02", "\x03"
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_SYNTAX_WORDS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
-
-
-def make_parser(schema):
-    from whoosh import qparser
-
-    parser = qparser.MultifieldParser(
-        SEARCH_FIELDS, schema, fieldboosts=FIELD_BOOSTS, group=qparser.OrGroup.factory(0.9)
-    )
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
-    return parser
-
-
-def lucene_idf(n: int, df: int) -> float:
-    """Lucene's BM25 idf: never negative, and lower than Whoosh's for very common terms."""
-    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 def scorer():
@@ -77,25 +40,6 @@ def scorer():
 def _plain_question(text: str) -> str:
     """A question mark ending a word ends a question; it is not a one-letter wildcard."""
     return re.sub(r"(?<=\w)\?+(?=\s|$)", "", text)
-
-
-def is_plain(qstring: str) -> bool:
-    """A bag of words, with no query syntax to honour."""
-    return not _SYNTAX.search(qstring)
-
-
-def query_words(qstring: str) -> list[str]:
-    """Plain words of a query, leaving out operators and ``field:`` prefixes."""
-    out = []
-    for m in _WORD.finditer(qstring):
-        word = m.group()
-        end = m.end()
-        if end < len(qstring) and qstring[end] == ":":
-            continue
-        if word in _SYNTAX_WORDS:
-            continue
-        out.append(word)
-    return out
 
 
 def correct(searcher, qstring: str) -> str | None:
@@ -124,23 +68,6 @@ def correct(searcher, qstring: str) -> str | None:
             fixed, n = re.subn(rf"(?<![\w:]){re.escape(word)}(?![\w:])", best[0], fixed, count=1)
             changed = changed or n > 0
     return fixed if changed else None
-
-
-def exclude_negations(q):
-    """``a NOT b`` under OR grouping must mean "a, without b", not "a, or anything but b"."""
-    from whoosh import query
-
-    if isinstance(q, query.Or):
-        kids = [exclude_negations(k) for k in q.subqueries]
-        nots = [k.query for k in kids if isinstance(k, query.Not)]
-        pos = [k for k in kids if not isinstance(k, query.Not)]
-        if nots and pos:
-            positive = pos[0] if len(pos) == 1 else q.__class__(pos, boost=q.boost)
-            return query.AndNot(positive, query.Or(nots))
-        return q.__class__(kids, boost=q.boost) if kids != q.subqueries else q
-    if isinstance(q, query.compound.CompoundQuery):
-        q.subqueries = [exclude_negations(k) for k in q.subqueries]
-    return q
 
 
 def plain(snippet: str) -> str:
@@ -208,57 +135,6 @@ def block_kind(s: Section, lines: tuple[int, int]) -> str | None:
     )
 
 
-class _BagOfWords:
-    """BM25F over the index's postings, accumulated term at a time.
-
-    Gives Whoosh's BM25F scores (with Lucene's idf) for an OR of plain words, several times
-    faster than Whoosh's document-at-a-time matchers (a SciFact query: ~30 ms → ~10 ms). Plain
-    Python on purpose: importing numpy alone would cost a one-shot query ~90 ms. Query syntax
-    still goes through Whoosh's own searcher.
-    """
-
-    def __init__(self, reader) -> None:
-        self.reader = reader
-        self.n = reader.doc_count_all()
-        self._lengths: dict[str, list[float]] = {}
-        self.deleted = (
-            set(range(self.n)) - set(reader.all_doc_ids()) if reader.has_deletions() else set()
-        )
-
-    def lengths(self, field: str) -> list[float]:
-        if field not in self._lengths:
-            length = self.reader.doc_field_length
-            self._lengths[field] = [length(d, field, 0) for d in range(self.n)]
-        return self._lengths[field]
-
-    def scores(self, terms: list[str]) -> dict[int, float]:
-        """Score per matching document number."""
-        scores: dict[int, float] = {}
-        reader = self.reader
-        for term in dict.fromkeys(terms):
-            for field, boost in FIELD_BOOSTS.items():
-                if (field, term) not in reader:
-                    continue
-                lengths = self.lengths(field)
-                avg = (reader.field_length(field) / max(self.n, 1)) or 1.0
-                weight = boost * lucene_idf(self.n, reader.doc_frequency(field, term)) * (K1 + 1)
-                base, per_len = K1 * (1 - B), K1 * B / avg
-                get = scores.get
-                for d, tf in reader.postings(field, term).items_as("weight"):
-                    scores[d] = get(d, 0.0) + weight * tf / (tf + base + per_len * lengths[d])
-        for d in self.deleted:
-            scores.pop(d, None)
-        return scores
-
-
-def top_k(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
-    """(document number, score) of the best ``limit`` scores, best first, ties by docnum."""
-    import heapq
-
-    best = heapq.nsmallest(limit, scores.items(), key=lambda x: (-x[1], x[0]))
-    return [(d, v) for d, v in best if v > 0]
-
-
 # Reciprocal rank fusion: each ranking adds 1 / (RRF_K + rank). 60 is the constant of the
 # original RRF paper; it keeps one ranking's top hit from outweighing agreement of both.
 RRF_K = 60
@@ -310,11 +186,17 @@ class Searcher:
         self.store = store
         self.ix = store.open()
         self._searcher = None
-        self._bag = None
+        self._matrix: Matrix | SmallRanker | None = None
+        self._bounded: tuple[str, object] | None = None
         self.semantic = wanted(semantic)
         self.notify = notify
         self._dense: Dense | None = None
         self._dense_tried = False
+
+    @functools.cached_property
+    def schema(self):
+        """The index's schema, read once (Whoosh reads its table of contents on each access)."""
+        return self.ix.schema
 
     @property
     def dense(self) -> Dense | None:
@@ -357,28 +239,32 @@ class Searcher:
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
-            self._bag = None
+            self._matrix = None
 
     def _bag_rank(
         self, qstring: str, limit: int, kinds: tuple[str, ...] | None = None
     ) -> tuple[int, list[tuple[int, float]]]:
-        """(number matching, [(docnum, score)]) for a plain-words query."""
-        if self._bag is None:
-            self._bag = _BagOfWords(self.searcher.reader())
-        terms = [t.text for t in self.ix.schema["body"].analyzer(qstring)]
+        """(number matching, [(docnum, score)]) for a plain-words query, from the matrix."""
+        terms = [t.text for t in self.schema["body"].analyzer(qstring)]
         if not terms:
             return 0, []
-        scores = self._bag.scores(terms)
+        reader = self.searcher.reader()
+        if self._matrix is None:
+            from ipsearch.matrix import ranker
+
+            gen = Path(self.ix.storage.folder)
+            self._matrix = ranker(gen, reader, FIELD_BOOSTS, K1, B)
+        allowed = None
         if kinds:
-            reader = self.searcher.reader()
-            allowed = {
-                d
-                for k in kinds
-                if ("kind", k) in reader
-                for d in reader.postings("kind", k).all_ids()
-            }
-            scores = {d: v for d, v in scores.items() if d in allowed}
-        return len(scores), top_k(scores, limit)
+            allowed = sorted(
+                {
+                    d
+                    for k in kinds
+                    if ("kind", k) in reader
+                    for d in reader.postings("kind", k).all_ids()
+                }
+            )
+        return self._matrix.top(terms, limit, allowed)
 
     @property
     def searcher(self):
@@ -390,10 +276,17 @@ class Searcher:
         return self._searcher
 
     def parse(self, qstring: str):
+        """Whoosh's query for ``qstring``, with wildcard and fuzzy words bounded."""
+        from ipsearch.query import bound, parse
+
         try:
-            return exclude_negations(make_parser(self.ix.schema).parse(qstring))
+            q = parse(self.schema, qstring)
         except Exception as e:  # Whoosh's parser raises assorted errors on odd input
             raise QueryError(f"cannot parse query {qstring!r}: {e}") from e
+        if self._bounded is None or self._bounded[0] != qstring:
+            # Narrowed once per query string, so the note is not repeated for highlighting.
+            self._bounded = (qstring, bound(q, self.searcher.reader(), self.notify))
+        return self._bounded[1]
 
     def search(
         self,
@@ -458,7 +351,7 @@ class Searcher:
         if fusion == "always":
             return True
         reader = self.searcher.reader()
-        return any(("body", t.text) not in reader for t in self.ix.schema["body"].analyzer(text))
+        return any(("body", t.text) not in reader for t in self.schema["body"].analyzer(text))
 
     def _keyword_ids(
         self, text: str, limit: int, kinds: tuple[str, ...] | None = None
@@ -466,10 +359,7 @@ class Searcher:
         """Keyword ranking: our BM25F for plain words, Whoosh's searcher for query syntax."""
         if is_plain(text):
             total, ranked = self._bag_rank(text, limit, kinds)
-            if not ranked:  # an empty index has no id column to read
-                return total, []
-            ids = self.searcher.reader().column_reader("id")
-            return total, [(ids[d], score) for d, score in ranked]
+            return total, [(self._matrix.section_id(d), score) for d, score in ranked]
         from whoosh.query import Or, Term
 
         filt = Or([Term("kind", k) for k in kinds]) if kinds else None
@@ -479,7 +369,7 @@ class Searcher:
     def _query_terms(self, text: str) -> set[str]:
         """Index terms the query can match (wildcards and fuzzy terms expanded), to highlight."""
         if is_plain(text):
-            return {t.text for t in self.ix.schema["body"].analyzer(text)}
+            return {t.text for t in self.schema["body"].analyzer(text)}
         pairs = self.parse(text).existing_terms(self.searcher.reader(), expand=True)
         return {t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t) for _, t in pairs}
 
@@ -487,7 +377,7 @@ class Searcher:
         self, rank: int, score: float, fields: dict, terms: set[str], text: str, by_words: bool
     ) -> Hit:
         section = section_from_fields(fields)
-        analyzer = self.ix.schema["body"].analyzer
+        analyzer = self.schema["body"].analyzer
         found = None if by_words else self.closest_sentence(section, text)
         if found:
             # Found by meaning, not words: quote the sentence closest to the query.
@@ -564,6 +454,12 @@ class Searcher:
         from ipsearch.errors import NotFound
         from ipsearch.textutil import slug
 
+        if "#" in key:
+            # An exact id is one lookup; only titles and prefixes need every section.
+            with _query_errors(self.store.root):
+                fields = self.searcher.document(id=key.strip())
+            if fields is not None:
+                return section_from_fields(fields)
         sections = self.store.sections()
         k = key.strip().lower()
         ks = slug(key)
@@ -592,13 +488,13 @@ class Searcher:
 
 def analyze(searcher: Searcher, text: str) -> list[str]:
     """Index terms of ``text`` as the body field stems them (stop words dropped), in order."""
-    analyzer = searcher.ix.schema["body"].analyzer
+    analyzer = searcher.schema["body"].analyzer
     return [t.text for t in analyzer(text)]
 
 
 def term_spans(searcher: Searcher, text: str) -> list[tuple[str, int, int]]:
     """(index term, start char, end char) for each word of ``text`` the body field keeps."""
-    analyzer = searcher.ix.schema["body"].analyzer
+    analyzer = searcher.schema["body"].analyzer
     return [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index")]
 
 

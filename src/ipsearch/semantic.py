@@ -192,13 +192,17 @@ class SectionVectors:
 
         try:
             with np.load(gen / VECTORS, allow_pickle=False) as z:
+                # The rows are a separate array, memory-mapped: a query reads the pages it
+                # needs instead of the whole matrix at start-up.
+                stamp = str(z["stamp"])
+                matrix = np.load(gen / _rows_file(stamp), mmap_mode="r", allow_pickle=False)
                 return cls(
-                    [str(x) for x in z["ids"]],
-                    [str(x) for x in z["hashes"]],
-                    z["vectors"].astype(np.float32, copy=False),
+                    z["ids"].tolist(),
+                    z["hashes"].tolist(),
+                    matrix.view(np.ndarray),
                     z["starts"].astype(np.int64, copy=False),
-                    str(z["stamp"]),
-                    [str(x) for x in z["kinds"]],
+                    stamp,
+                    z["kinds"].tolist(),
                 )
         except (OSError, ValueError, KeyError):
             return None
@@ -206,25 +210,44 @@ class SectionVectors:
     def save(self, gen: Path) -> None:
         import numpy as np
 
-        # Written to a temporary file and renamed, so a reader never sees half a file; created
-        # with O_EXCL under a random name, so a link planted in the folder cannot take the write.
-        fd, tmp = tempfile.mkstemp(dir=gen, prefix=VECTORS + ".tmp", suffix=".npz")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(
-                    f,
-                    ids=np.array(self.ids, dtype=str),
-                    hashes=np.array(self.hashes, dtype=str),
-                    vectors=self.matrix,
-                    starts=self.starts,
-                    stamp=np.array(self.stamp),
-                    kinds=np.array(self.kinds, dtype=str),
-                )
-            os.replace(tmp, gen / VECTORS)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        # The rows first, under a name made from the stamp, so the index file never names rows
+        # that are not there. Each file is written under a random O_EXCL name and renamed, so a
+        # reader never sees half a file and a link planted in the folder cannot take the write.
+        rows = gen / _rows_file(self.stamp)
+        _write_atomic(
+            gen, rows, lambda f: np.save(f, np.ascontiguousarray(self.matrix, dtype=np.float32))
+        )
+        _write_atomic(
+            gen,
+            gen / VECTORS,
+            lambda f: np.savez(
+                f,
+                ids=np.array(self.ids, dtype=str),
+                hashes=np.array(self.hashes, dtype=str),
+                starts=self.starts,
+                stamp=np.array(self.stamp),
+                kinds=np.array(self.kinds, dtype=str),
+            ),
+        )
+        for old in gen.glob("vectors-*.npy"):
+            if old.name != rows.name:
+                old.unlink(missing_ok=True)
+
+
+def _write_atomic(folder: Path, target: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=target.name + ".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _rows_file(stamp: str) -> str:
+    return f"vectors-{stamp[:16]}.npy"
 
 
 def is_current(gen: Path, manifest: dict) -> bool:

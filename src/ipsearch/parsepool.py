@@ -1,0 +1,84 @@
+"""Files → sections in a process pool, results in input order, a bounded number in flight.
+
+Parsing and sectioning are pure functions of a file's bytes, so they run on every core while
+the index writer (one process, one Whoosh writer) takes results in the order the files were
+planned; the index is the same as a serial run's. Small jobs stay in-process: starting workers
+costs more than a handful of small files take to parse.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipsearch.models import Section
+
+# Work below this many files or bytes is parsed in-process.
+MIN_FILES = 4
+MIN_BYTES = 512 * 1024
+
+
+@dataclass
+class Parsed:
+    """What parsing one file gave: its sections, or the exception that stopped it."""
+
+    sections: list[Section] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    fmt: str = ""
+    error: BaseException | None = None
+
+
+def parse_one(path: Path, rel: str, digest: str, corpus: Path) -> Parsed:
+    from ipsearch.corpus import confined, is_inside
+    from ipsearch.ingest import Unreadable, parse_file
+    from ipsearch.sections import build_sections
+
+    try:
+        # Checked again here: a link swapped in since the scan must not be followed out; and
+        # the read itself re-checks the file it opened (a worker process has its own context).
+        if not is_inside(path, corpus):
+            raise Unreadable("now links outside the corpus")
+        with confined(corpus):
+            doc = parse_file(path, rel)
+        return Parsed(build_sections(doc, digest), list(doc.warnings), doc.format)
+    except Exception as e:  # the writer decides which failures skip a file
+        return Parsed(error=e)
+
+
+def workers() -> int:
+    """Processes to parse with: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def parse_all(jobs: list[tuple[Path, str, str, int]], corpus: Path) -> Iterator[Parsed]:
+    """``Parsed`` for each (path, rel, digest, size) job, in order."""
+    n = workers()
+    if n < 2 or len(jobs) < MIN_FILES or sum(j[3] for j in jobs) < MIN_BYTES:
+        for path, rel, digest, _ in jobs:
+            yield parse_one(path, rel, digest, corpus)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(n, mp_context=ctx) as pool:
+        # A few files ahead per worker: enough to keep them busy, bounded in memory.
+        ahead: deque = deque()
+        todo = iter(jobs)
+        for path, rel, digest, _ in todo:
+            ahead.append(pool.submit(parse_one, path, rel, digest, corpus))
+            if len(ahead) >= 2 * n:
+                break
+        while ahead:
+            result = ahead.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                ahead.append(pool.submit(parse_one, nxt[0], nxt[1], nxt[2], corpus))
+            yield result
