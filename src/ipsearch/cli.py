@@ -412,19 +412,26 @@ def bench_ir(collection: Path, limit: int, json_out: bool, semantic: bool | None
     show_default=True,
     help="Terminal text, or Markdown with footnote citations.",
 )
+@click.option("--explain", is_flag=True, help="Also print the question analysis, top passages "
+              "and candidate scores (on stderr).")  # fmt: skip
 @semantic_option
 @common()
-def ask(app: App, question: tuple[str, ...], fmt: str, no_semantic: bool) -> int:
+def ask(app: App, question: tuple[str, ...], fmt: str, explain: bool, no_semantic: bool) -> int:
     """Answer QUESTION briefly, quoting the sentences that say so (exit 1: no answer)."""
     from ipsearch import render
+    from ipsearch.answer import Pipeline
     from ipsearch.errors import UsageError
-    from ipsearch.qa import QA
 
     text = " ".join(question).strip()
     if not text:
         raise UsageError("empty question")
     with open_searcher(app.fresh_store(), no_semantic) as s:
-        answer = QA(s).ask(text)
+        pipeline = Pipeline(s)
+        answer = pipeline.ask(text)
+        if explain:
+            from ipsearch.answer.explain import explain as describe
+
+            click.echo(describe(pipeline.trace(text)), err=True)
     if app.as_json:
         render.emit_json(render.answer_json(answer))
     elif fmt == "markdown":
@@ -445,14 +452,14 @@ def ask(app: App, question: tuple[str, ...], fmt: str, no_semantic: bool) -> int
 def which(app: App, topic: tuple[str, ...], limit: int, no_semantic: bool) -> int:
     """Rank the sections that cover TOPIC, each with its best evidence line."""
     from ipsearch import render
+    from ipsearch.answer import Pipeline
     from ipsearch.errors import UsageError
-    from ipsearch.qa import QA
 
     text = " ".join(topic).strip()
     if not text:
         raise UsageError("empty topic")
     with open_searcher(app.fresh_store(), no_semantic) as s:
-        result = QA(s).which(text, limit=limit)
+        result = Pipeline(s).which(text, limit=limit)
     if app.as_json:
         render.emit_json(render.topics_json(result))
     else:
@@ -467,6 +474,7 @@ def which(app: App, topic: tuple[str, ...], limit: int, no_semantic: bool) -> in
     "--exclude-kind", "exclude", multiple=True, metavar="K", help="Leave out items of kind K."
 )
 @click.option("-v", "--verbose", is_flag=True, help="List each miss.")
+@click.option("--calibration", is_flag=True, help="Print the reliability table of confidences.")
 @semantic_option
 @common()
 def eval_(
@@ -475,9 +483,14 @@ def eval_(
     kinds: tuple[str, ...],
     exclude: tuple[str, ...],
     verbose: bool,
+    calibration: bool,
     no_semantic: bool,
 ):
-    """Score ask/search on a GOLD.jsonl file of questions with expected answers."""
+    """Score ask/search on a GOLD.jsonl file of questions with expected answers.
+
+    Reads the seed form (section word) and the shared form (source, section, evidence); prints
+    figures per kind (use --corpus for the gold's corpus).
+    """
     from ipsearch import render
     from ipsearch.errors import UsageError
     from ipsearch.evaluate import evaluate, load_gold, misses, select
@@ -491,7 +504,7 @@ def eval_(
     if app.as_json:
         render.emit_json(render.eval_json(report, missed))
     else:
-        render.eval_human(report, missed, app.style, verbose)
+        render.eval_human(report, missed, app.style, verbose, calibration)
     return ExitStatus.FOUND
 
 

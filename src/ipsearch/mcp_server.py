@@ -60,21 +60,21 @@ class Tools:
 
     def ask(self, question: str) -> dict[str, Any]:
         from ipsearch import render
-        from ipsearch.qa import QA
+        from ipsearch.answer import Pipeline
 
         if not question.strip():
             raise UsageError("empty question")
         with self._lock:
-            return render.answer_json(QA(self._open()).ask(question.strip()))
+            return render.answer_json(Pipeline(self._open()).ask(question.strip()))
 
     def which(self, topic: str, limit: int = 10) -> dict[str, Any]:
         from ipsearch import render
-        from ipsearch.qa import QA
+        from ipsearch.answer import Pipeline
 
         if not topic.strip():
             raise UsageError("empty topic")
         with self._lock:
-            return render.topics_json(QA(self._open()).which(topic.strip(), limit=limit))
+            return render.topics_json(Pipeline(self._open()).which(topic.strip(), limit=limit))
 
     def show(self, target: str) -> dict[str, Any]:
         from ipsearch import render

@@ -169,6 +169,11 @@ class EvalOutcome:
     reciprocal_rank: float | None = None
     quotes: int = 0
     quotes_verified: int = 0
+    expected_source: str | None = None  # shared gold form: a substring of the answering path
+    first_source: str | None = None
+    confidence: float = 0.0
+    answer_type: str = ""
+    wrong: bool = False  # a short answer was printed and it is not an accepted one
 
 
 @dataclass
@@ -180,3 +185,7 @@ class EvalReport:
     false_abstentions: int  # answerable ask items that abstained
     mrr_at_10: float | None
     quotes_verified: float | None
+    wrong_answers: int = 0  # answerable ask items given a wrong short answer
+    answerable: int = 0  # non-negative ask items with accepted answers
+    by_kind: dict[str, dict] = field(default_factory=dict)
+    calibration: list[dict] = field(default_factory=list)

@@ -332,11 +332,11 @@ def citation_dict(c: Citation) -> dict:
     return {
         "source": c.source,
         "section": c.section,
+        "heading_path": list(c.heading_path),
         "chair": c.chair,
         "lines": list(c.lines),
         "quote": c.quote,
         "title": c.title,
-        "heading_path": list(c.heading_path),
         "kind": c.kind,
     } | located(c.lines, c.page, c.unit)
 
@@ -366,7 +366,7 @@ def answer_human(a: Answer, st: Style) -> None:
         st.echo(st.title("No answer in the corpus."))
         if a.closest:
             st.echo()
-            st.echo(st.dim("closest matches:"))
+            st.echo(st.dim("nearest, not an answer (closest matches):"))
             for c in a.closest:
                 _quote_human(c, st, None)
         return
@@ -452,18 +452,27 @@ def eval_json(r: EvalReport, missed: list[tuple[EvalOutcome, str]]) -> dict:
         "false_abstentions": r.false_abstentions,
         "mrr_at_10": r.mrr_at_10,
         "quotes_verified": r.quotes_verified,
+        "wrong_answers": r.wrong_answers,
+        "answerable": r.answerable,
+        "by_kind": r.by_kind,
+        "calibration": r.calibration,
         "misses": [{"id": o.id, "question": o.question, "why": why} for o, why in missed],
     }
 
 
 def eval_human(
-    r: EvalReport, missed: list[tuple[EvalOutcome, str]], st: Style, verbose: bool
+    r: EvalReport,
+    missed: list[tuple[EvalOutcome, str]],
+    st: Style,
+    verbose: bool,
+    calibration: bool = False,
 ) -> None:
     missed = clean_all(missed)
     rows = [
         ("items", str(len(r.outcomes))),
         ("section@1", _pct(r.section_at_1)),
         ("answer accuracy", _pct(r.answer_accuracy)),
+        ("wrong answers", f"{r.wrong_answers} of {r.answerable} answerable"),
         ("abstention on negatives", _pct(r.abstention_rate)),
         ("false abstentions", str(r.false_abstentions)),
         ("search MRR@10", _pct(r.mrr_at_10)),
@@ -472,6 +481,22 @@ def eval_human(
     width = max(len(k) for k, _ in rows)
     for k, v in rows:
         st.echo(f"{k.ljust(width)}  {st.title(v)}")
+    st.echo()
+    st.echo(st.dim("kind        items  place@1  answer  wrong  negatives abstained"))
+    for kind, f in r.by_kind.items():
+        st.echo(
+            f"{kind:<11} {f['items']:>5}  {_pct(f['place_at_1']):>7}  "
+            f"{_pct(f['answer_accuracy']):>6}  {f['wrong_answers']:>5}  "
+            f"{_pct(f['abstention_rate'])}"
+        )
+    if calibration:
+        st.echo()
+        st.echo(st.dim("confidence   answers  right  accuracy"))
+        for b in r.calibration:
+            st.echo(
+                f"{b['from']:.1f}-{b['to']:.1f}     {b['answers']:>7}  {b['right']:>5}  "
+                f"{_pct(b['accuracy'])}"
+            )
     if verbose and missed:
         st.echo()
         st.echo(st.dim(f"{len(missed)} miss(es):"))

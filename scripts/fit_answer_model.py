@@ -1,0 +1,375 @@
+"""Fit the answer models (span and place scorers) and report leave-one-corpus-out figures.
+
+    PYTHONPATH=src python3 scripts/fit_answer_model.py            # collect, LOCO, fit, write
+    PYTHONPATH=src python3 scripts/fit_answer_model.py --no-write # figures only
+
+For every gold set in eval/ with its corpus, each ``ask`` question runs through the pipeline
+once; every candidate span and place it considered becomes a row of features labelled by the
+gold (right answer / right place). A logistic regression per scorer is fitted on all corpora but
+one and measured on the one left out (the honest figure); thresholds (answer or abstain) are
+chosen on the training corpora only. The final model, fitted on all corpora, is written to
+src/ipsearch/answer/weights.json. Needs scikit-learn (the ``fit`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from ipsearch.answer import Pipeline  # noqa: E402
+from ipsearch.answer.builder import PLACE_ANSWERED  # noqa: E402
+from ipsearch.answer.features import PLACE_FEATURES, SPAN_FEATURES  # noqa: E402
+from ipsearch.answer.model import (  # noqa: E402
+    PLACE_GATE_BASE,
+    PLACE_GATE_FEATURES,
+    SPAN_GATE_BASE,
+    SPAN_GATE_FEATURES,
+    WEIGHTS,
+    gate_row,
+)
+from ipsearch.answer.passages import heading_path  # noqa: E402
+from ipsearch.evaluate import answer_matches, load_gold, place_matches  # noqa: E402
+
+# (name, corpus folder, gold file); a corpus is used when both exist.
+SETS = [
+    ("seed", ROOT / "corpus", ROOT / "eval" / "seed-qa-dev.jsonl"),
+    *[
+        (
+            g.name.removesuffix("-qa.jsonl"),
+            ROOT / "eval" / "corpora" / g.name.removesuffix("-qa.jsonl"),
+            g,
+        )
+        for g in sorted((ROOT / "eval").glob("*-qa.jsonl"))
+    ],
+]
+NAN = float("nan")
+PAIRS = 40  # wrong candidates paired with each right one, per question
+LAMBDA = 3.0  # a wrong answer costs three abstentions: abstaining is better than a wrong answer
+# The right place cited first is worth as much as a right short answer; a wrong place cited
+# costs the reader a look, far less than a wrong short answer or an answered negative.
+PLACE_GAIN = 1.0
+WRONG_PLACE = 0.25
+GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
+
+
+def collect(name: str, corpus: Path, gold: Path, index_root: Path) -> list[dict]:
+    """Each question twice: with the encoder (scored figures) and keyword-only (``kw``), so the
+    models also learn to rank when the encoder is off (dense features unmeasured: NaN)."""
+    return [*collect_mode(name, corpus, gold, index_root, True),
+            *collect_mode(name, corpus, gold, index_root, False)]  # fmt: skip
+
+
+def collect_mode(name: str, corpus: Path, gold: Path, index_root: Path, dense: bool) -> list:
+    from ipsearch.index import IndexStore, ensure_fresh
+    from ipsearch.search import Searcher
+
+    store = IndexStore(index_root / name, corpus.resolve())
+    ensure_fresh(store, lambda m: print(f"  {m}", file=sys.stderr))
+    out = []
+    with Searcher(store, semantic=dense) as s:
+        pipe = Pipeline(s)
+        for item in load_gold(gold):
+            if item.get("command", "ask") != "ask":
+                continue
+            t = pipe.trace(item["question"])
+            neg = item.get("kind") == "negative"
+            answers = item.get("answers") or []
+
+            def place_ok(sec, item=item, neg=neg) -> bool:
+                return not neg and place_matches(item, sec.source, sec.title, heading_path(sec))
+
+            out.append({
+                "id": item.get("id"), "kind": item.get("kind"), "type": t.analysis.type,
+                "negative": neg, "has_answers": bool(answers), "kw": not dense,
+                "places": [{"x": [p.features.get(f, NAN) for f in PLACE_FEATURES],
+                            "ok": place_ok(p.section),
+                            "right": answer_matches(p._label(t.analysis.doc_level), answers)}
+                           for p in t.places],
+                "spans": [{"x": [c.features.get(f, NAN) for f in SPAN_FEATURES],
+                           "t": c.text.lower(),
+                           "ok": place_ok(c.passage.section),
+                           "right": answer_matches(c.text, answers)} for c in t.candidates[:300]],
+            })  # fmt: skip
+    return out
+
+
+def filled(x: np.ndarray, mean) -> np.ndarray:
+    """An unmeasured feature (NaN) counts as the average, as ``Scorer.z`` treats it."""
+    return np.where(np.isnan(x), np.asarray(mean, dtype=float), x)
+
+
+def fit_one(rows: list[tuple[list[float], bool]], balanced: bool = False) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.array([r[0] for r in rows], dtype=float)
+    x = filled(x, np.nan_to_num(np.nanmean(x, axis=0)))
+    y = np.array([r[1] for r in rows], dtype=int)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    if len(set(y)) < 2:  # nothing to tell apart: a constant model
+        return {"coef": [0.0] * x.shape[1], "intercept": -5.0 if not y.any() else 5.0,
+                "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
+    lr = LogisticRegression(
+        C=0.2, max_iter=3000, class_weight="balanced" if balanced else None
+    ).fit((x - mean) / scale, y)
+    return {"coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0]),
+            "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
+
+
+def prob(m: dict, x: list[float]) -> float:
+    x = filled(np.array(x, dtype=float), m["mean"])
+    z = m["intercept"] + float(np.dot(m["coef"], (x - m["mean"]) / m["scale"]))
+    return 1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z))))
+
+
+def shares(m: dict, xs: list[list[float]]) -> list[float]:
+    """The ranker's softmax over one question's rows (as ``Scorer.shares``)."""
+    if not xs:
+        return []
+    x = filled(np.array(xs, dtype=float), m["mean"])
+    z = m["intercept"] + (x - m["mean"]) / m["scale"] @ np.array(m["coef"])
+    e = np.exp(z - z.max())
+    return (e / e.sum()).tolist()
+
+
+def ranked(item: dict, rankers: dict) -> tuple[list, list]:
+    """(spans, places) of one item, each as (ranker share, row), best first."""
+    spans = sorted(zip(shares(rankers["span"], [c["x"] for c in item["spans"]]), item["spans"],
+                       strict=True), key=lambda x: -x[0])  # fmt: skip
+    places = sorted(zip(shares(rankers["place"], [p["x"] for p in item["places"]]),
+                        item["places"], strict=True), key=lambda x: -x[0])  # fmt: skip
+    return spans, places
+
+
+def gates_of(item: dict, rankers: dict) -> dict:
+    """The gate rows of one item's winners (as builder.AnswerBuilder computes them)."""
+    spans, places = ranked(item, rankers)
+    out = {}
+    if spans:
+        rivals: dict[str, float] = {}
+        for sc, c in spans:
+            rivals.setdefault(c["t"], sc)
+        top = dict(zip(SPAN_FEATURES, spans[0][1]["x"], strict=True))
+        row = gate_row(list(rivals.values()), top, SPAN_GATE_BASE)
+        out["span"] = ([row[f] for f in SPAN_GATE_FEATURES], spans[0][1])
+    if places:
+        top = dict(zip(PLACE_FEATURES, places[0][1]["x"], strict=True))
+        row = gate_row([sc for sc, _ in places], top, PLACE_GATE_BASE)
+        out["place"] = ([row[f] for f in PLACE_GATE_FEATURES], places[0][1])
+    return out
+
+
+def place_right(item: dict, p: dict) -> bool:
+    return p["right"] if item["type"] == "place" and item["has_answers"] else p["ok"]
+
+
+def decide(item: dict, gates: dict, m: dict) -> dict:
+    """What the answer builder would do: mirrors builder.AnswerBuilder.run."""
+    res = {"answered": False, "short": False, "right": False, "place_ok": False, "conf": 0.0}
+    sp, pl = gates.get("span"), gates.get("place")
+    pconf = prob(m["place_gate"], pl[0]) if pl else 0.0
+    if item["type"] == "place":
+        if pl and pconf >= m["place_gate"]["threshold"]:
+            res.update(answered=True, short=True, conf=pconf, place_ok=pl[1]["ok"],
+                       right=place_right(item, pl[1]))  # fmt: skip
+        return res
+    sconf = prob(m["span_gate"], sp[0]) if sp else 0.0
+    if sp and sconf >= m["span_gate"]["threshold"]:
+        return {"answered": True, "short": True, "right": sp[1]["right"],
+                "place_ok": sp[1]["ok"], "conf": sconf}  # fmt: skip
+    if item["type"] in PLACE_ANSWERED and pl and pconf >= m["place_gate"]["threshold"]:
+        res.update(answered=True, conf=pconf, place_ok=pl[1]["ok"], right=pl[1]["ok"])
+    return res
+
+
+def figures(items: list[dict], gates: list[dict], m: dict) -> dict:
+    d = [(it, decide(it, g, m)) for it, g in zip(items, gates, strict=True)]
+    pos = [(it, r) for it, r in d if not it["negative"]]
+    ans = [(it, r) for it, r in pos if it["has_answers"]]
+    neg = [r for it, r in d if it["negative"]]
+    wrong = sum(1 for it, r in ans if r["short"] and not r["right"])
+    return {
+        "place_at_1": round(np.mean([r["place_ok"] for _, r in pos]), 3) if pos else None,
+        "answer": round(np.mean([r["short"] and r["right"] for _, r in ans]), 3) if ans else None,
+        "wrong": wrong, "answerable": len(ans),
+        "neg_abstained": f"{sum(not r['answered'] for r in neg)}/{len(neg)}",
+        "utility": sum(r["short"] and r["right"] for _, r in ans) - LAMBDA * wrong
+        + sum(PLACE_GAIN * r["place_ok"] - WRONG_PLACE * (r["answered"] and not r["place_ok"])
+              for it, r in pos)
+        + sum((not r["answered"]) - LAMBDA * r["answered"] for r in neg),
+        "conf": [(r["conf"], r["right"]) for it, r in d if r["answered"] and not it["negative"]]
+        + [(r["conf"], False) for r in neg if r["answered"]],
+    }  # fmt: skip
+
+
+def fit_pairwise(groups: list[tuple[list[list[float]], list[bool]]]) -> dict:
+    """A linear ranker from the candidates of each question: right above wrong, pair by pair
+    (each question weighs the same, however many candidates it has)."""
+    from sklearn.linear_model import LogisticRegression
+
+    x_all = np.array([x for xs, _ in groups for x in xs], dtype=float)
+    x_all = filled(x_all, np.nan_to_num(np.nanmean(x_all, axis=0)))
+    mean, scale = x_all.mean(axis=0), x_all.std(axis=0)
+    scale[scale == 0] = 1.0
+    rng = np.random.default_rng(0)
+    diffs, ys, ws = [], [], []
+    for xs, oks in groups:
+        z = (filled(np.array(xs, dtype=float), mean) - mean) / scale
+        right = [i for i, ok in enumerate(oks) if ok]
+        wrong = [i for i, ok in enumerate(oks) if not ok]
+        if not right or not wrong:
+            continue
+        wrong = list(rng.permutation(wrong)[:PAIRS]) if len(wrong) > PAIRS else wrong
+        pairs = [(r, w) for r in right[:5] for w in wrong]
+        for r, w in pairs:
+            diffs += [z[r] - z[w], z[w] - z[r]]
+            ys += [1, 0]
+            ws += [1.0 / len(pairs)] * 2
+    lr = LogisticRegression(C=0.2, max_iter=3000, fit_intercept=False)
+    lr.fit(np.array(diffs), np.array(ys), sample_weight=np.array(ws) * len(groups))
+    return {"coef": lr.coef_[0].tolist(), "intercept": 0.0,
+            "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
+
+
+def fit_rankers(items: list[dict]) -> dict:
+    span = fit_pairwise([([c["x"] for c in it["spans"]], [c["right"] for c in it["spans"]])
+                         for it in items if it["has_answers"] and it["spans"]])  # fmt: skip
+    place = fit_pairwise([([p["x"] for p in it["places"]],
+                           [place_right(it, p) for p in it["places"]])
+                          for it in items if not it["negative"] and it["places"]])  # fmt: skip
+    return {"span": span, "place": place}
+
+
+def fit(data: dict[str, list[dict]]) -> dict:
+    """Rankers on all of ``data``; gates on rankings each corpus got from rankers fitted
+    without it (so the gates learn how far a ranker's winner can be trusted on a new corpus);
+    thresholds where the gated decisions do best on ``data``."""
+    items = [it for v in data.values() for it in v]
+    m = fit_rankers(items)
+    g_items, g_rows = [], []
+    for name, v in data.items():
+        inner = fit_rankers([it for n, w in data.items() if n != name for it in w])
+        g_items += v
+        g_rows += [gates_of(it, inner) for it in v]
+    sp = [(g["span"][0], it["has_answers"] and g["span"][1]["right"])
+          for it, g in zip(g_items, g_rows, strict=True) if "span" in g
+          and (it["has_answers"] or it["negative"]) and it["type"] != "place"]  # fmt: skip
+    pl = [(g["place"][0], not it["negative"] and place_right(it, g["place"][1]))
+          for it, g in zip(g_items, g_rows, strict=True) if "place" in g
+          and (it["type"] in ("place", *PLACE_ANSWERED) or it["negative"])]  # fmt: skip
+    m["span_gate"], m["place_gate"] = fit_one(sp), fit_one(pl)
+    best = None
+    for ts in GRID:
+        for tp in GRID[::2]:
+            m["span_gate"]["threshold"], m["place_gate"]["threshold"] = ts, tp
+            u = figures(g_items, g_rows, m)["utility"]
+            if best is None or u > best[0]:
+                best = (u, ts, tp)
+    m["span_gate"]["threshold"], m["place_gate"]["threshold"] = float(best[1]), float(best[2])
+    m["span"]["threshold"] = m["place"]["threshold"] = 0.0
+    return m
+
+
+def reliability(conf: list[tuple[float, bool]]) -> str:
+    rows = []
+    for lo, hi in ((0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 1.01)):
+        band = [r for c, r in conf if lo <= c < hi]
+        acc = f"{np.mean(band):.2f}" if band else " n/a"
+        rows.append(f"[{lo:.1f},{min(hi, 1):.1f}) {len(band):3d} answers, {acc} right")
+    return "; ".join(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index-root", type=Path, default=Path("/tmp/ipsearch-fit-indexes"))
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/ipsearch-fit-rows.json"))
+    ap.add_argument("--reuse", action="store_true", help="reuse the collected rows in --cache")
+    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--loco-dir", type=Path, help="also write each held-out fit's weights here")
+    ap.add_argument("--cli", action="store_true",
+                    help="only run `ipsearch eval` on each corpus with the weights fitted "
+                         "without it (from --loco-dir) and print the table")  # fmt: skip
+    args = ap.parse_args()
+    if args.cli:
+        cli_table(args.loco_dir or Path("/tmp/ipsearch-loco"), args.index_root)
+        return
+    if args.reuse and args.cache.exists():
+        data = json.loads(args.cache.read_text())
+    else:
+        data = {
+            n: collect(n, c, g, args.index_root) for n, c, g in SETS if c.is_dir() and g.exists()
+        }
+        args.cache.write_text(json.dumps(data))
+    print(f"{'held out':28} place@1 answer wrong/answerable negatives-abstained  thresholds")
+    for held in data:
+        m = fit({n: v for n, v in data.items() if n != held})
+        shown = [it for it in data[held] if not it.get("kw")]  # the encoder on, as by default
+        f = figures(shown, [gates_of(it, m) for it in shown], m)
+        print(f"{held:28} {f['place_at_1']!s:7} {f['answer']!s:6} "
+              f"{f['wrong']:2d}/{f['answerable']:<3d}"
+              f"     {f['neg_abstained']:10}  span {m['span_gate']['threshold']:.3f} place "
+              f"{m['place_gate']['threshold']:.3f}")  # fmt: skip
+        print(f"{'':28} reliability: {reliability(f['conf'])}")
+        if args.loco_dir:
+            args.loco_dir.mkdir(parents=True, exist_ok=True)
+            write(args.loco_dir / f"without-{held}.json", m, sorted(set(data) - {held}))
+    m = fit(data)
+    if not args.no_write:
+        write(WEIGHTS, m, sorted(data))
+        print(f"wrote {WEIGHTS.relative_to(ROOT)}")
+
+
+def cli_table(loco_dir: Path, index_root: Path) -> None:
+    """Leave-one-corpus-out figures through the CLI: ``ipsearch eval GOLD --corpus DIR`` with
+    IPSEARCH_ANSWER_WEIGHTS pointing at the fit that never saw the corpus."""
+    import os
+    import subprocess
+
+    print("| held out | items | right place first | right short answer | wrong / answerable "
+          "| negatives abstained | quotes verified | answers ≥0.8 right |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for name, corpus, gold in SETS:
+        weights = loco_dir / f"without-{name}.json"
+        if not (corpus.is_dir() and gold.exists() and weights.exists()):
+            continue
+        env = {**os.environ, "IPSEARCH_ANSWER_WEIGHTS": str(weights),
+               "PYTHONPATH": str(ROOT / "src")}  # fmt: skip
+        cmd = [sys.executable, "-m", "ipsearch", "eval", str(gold), "--corpus", str(corpus),
+               "--index", str(index_root / name), "--json"]  # fmt: skip
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        if not done.stdout.strip():
+            print(f"| {name} | eval failed: {done.stderr.strip()[-200:]} |")
+            continue
+        r = json.loads(done.stdout)
+        negs = [json.loads(line) for line in gold.read_text().splitlines() if line.strip()]
+        n_neg = sum(1 for it in negs if it.get("kind") == "negative")
+        high = [b for b in r["calibration"] if b["from"] >= 0.8]
+        given, right = sum(b["answers"] for b in high), sum(b["right"] for b in high)
+        abst = round((r["abstention_rate"] or 0) * n_neg)
+        print(f"| {name} | {r['items']} | {r['section_at_1']:.3f} | {r['answer_accuracy']:.3f} "
+              f"| {r['wrong_answers']}/{r['answerable']} | {abst}/{n_neg} "
+              f"| {r['quotes_verified']} | {right}/{given} |")  # fmt: skip
+
+
+def write(path: Path, m: dict, corpora: list[str]) -> None:
+    out: dict = {"meta": {"fitted_on": corpora, "script": "scripts/fit_answer_model.py"}}
+    names = {"span": SPAN_FEATURES, "place": PLACE_FEATURES,
+             "span_gate": SPAN_GATE_FEATURES, "place_gate": PLACE_GATE_FEATURES}  # fmt: skip
+    for key, features in names.items():
+        out[key] = {"features": features, **{k: _round(v) for k, v in m[key].items()}}
+    path.write_text(json.dumps(out, indent=1) + "\n")
+
+
+def _round(v):
+    return [round(x, 6) for x in v] if isinstance(v, list) else round(v, 6)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Question analysis: the answer type a question expects, its focus words, the field it names.
+
+Types come from general English question wording, never from what a corpus is about:
+"how many" wants a number, "who" a person or organisation, "which page covers" a place.
+The nouns a corpus calls its own items (what several of its section names end in) are passed
+in, so "which <item> covers X" is a place question on any corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Types a question can expect, and the candidate kinds that can answer each (best first).
+ANSWER_KINDS: dict[str, tuple[str, ...]] = {
+    "place": ("place",),
+    "person": ("name", "field", "cell", "object"),
+    "number": ("number", "quantity", "cell", "field", "code"),
+    "money": ("money", "cell", "field"),
+    "duration": ("duration", "quantity", "cell", "field"),
+    "date": ("date", "clause", "cell", "field"),
+    "quantity": ("quantity", "number", "cell", "field", "code"),
+    "code": ("code", "flag", "cell", "field", "url", "object", "title"),
+    "url": ("url", "code", "cell", "field"),
+    "channel": ("channel", "field", "cell"),
+    "name": ("name", "code", "cell", "field", "title", "object", "expansion"),
+    "definition": ("object", "expansion", "cell", "field", "code"),
+    "expansion": ("expansion",),
+    "howto": ("code", "flag", "object"),
+    "other": ("object", "name", "code", "cell", "field"),
+}
+
+# Nouns that ask for a document or a part of one, whatever the corpus is.
+PLACE_NOUNS = {
+    "page", "doc", "docs", "document", "documentation", "chapter", "section", "part",
+    "guide", "article", "manual", "appendix", "topic", "heading", "runbook", "tutorial",
+}  # fmt: skip
+_NOUN_TYPES = {
+    "person": "person people company organisation organization firm employer team body agency "
+    "department group owner author maintainer",
+    "url": "url link address website site",
+    "channel": "channel handle",
+    "code": "command flag option method function endpoint file path keyword type prefix role "
+    "setting variable operator macro trait attribute field parameter argument suffix extension "
+    "syntax value default pointer annotation directive key",
+    "date": "date year month day",
+    "money": "price cost fee salary",
+    "quantity": "size limit maximum minimum capacity memory",
+    "duration": "duration period",
+}
+NOUN_TYPE = {w: t for t, words in _NOUN_TYPES.items() for w in words.split()}
+QUESTION_WORDS = {
+    "who", "whom", "whose", "what", "which", "when", "where", "why", "how", "much", "many",
+    "does", "do", "did", "was", "were", "there", "is", "are", "has", "have", "had", "would",
+    "could", "should", "can", "will", "stand", "mean", "called", "name", "named", "tell", "me",
+    "please", "about", "its", "their", "they", "it", "i", "my", "we", "our", "you", "your",
+    "some", "any", "get", "give", "whats", "what's", "according", "explain", "explains",
+    "cover", "covers", "covered", "describe", "describes", "described", "documented", "book",
+    "page", "doc", "document", "documentation", "chapter", "section", "part", "guide", "find",
+}  # fmt: skip
+_FIELD = re.compile(
+    r"\b(default|owner|retention|limit|maximum|minimum|timeout|version|size|url|port|"
+    r"channel|author|authors|licen[cs]e|price|cost)\b"
+)
+_AUX = r"(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|must|may)"
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+_EXPANSION = re.compile(
+    r"\bwhat\s+(?:does|do|did|is|was)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?"
+    r"[\"'“‘]?(?P<a>[A-Za-z][A-Za-z0-9&]{1,9})[\"'”’]?\s+(?:stand\s+for|short\s+for)\b"
+    r"|\bexpand\s+(?P<b>[A-Za-z][A-Za-z0-9&]{1,9})\b",
+    re.I,
+)
+_BARE_ACRONYM = re.compile(r"^\s*what\s+is\s+(?:the\s+|an?\s+)?(?P<a>[A-Z][A-Z0-9&]{1,9})\s*\??$")
+_WHICH = re.compile(r"^\s*(?:in\s+)?(?:which|what)\s+(?P<noun>(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+                    rf"(?P<verb>{_AUX}|[\w-]+(?:s|ed)\b)", re.I)  # fmt: skip
+_WHERE_PLACE = re.compile(
+    r"^\s*where\s+(?:is|are|does|do|can|in)\b.*\b(?:explain|cover|describ|document|discuss|"
+    r"guide|doc|page|chapter|section|book|find|learn|read)",
+    re.I,
+)
+
+
+@dataclass
+class Analysis:
+    """What a question asks for: answer type, focus words, and the field or noun it names."""
+
+    text: str
+    type: str
+    focus: list[str]  # content words as written
+    noun: str | None = None  # "which NOUN", "how many NOUN"
+    verb: str | None = None  # the question's main verb ("chairs", "manages")
+    acronym: str | None = None
+    doc_level: bool = False  # asks for a whole document ("which page"), not a section
+    field_words: list[str] = field(default_factory=list)  # "default", "owner", "limit" ...
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return ANSWER_KINDS.get(self.type, ANSWER_KINDS["other"])
+
+    @property
+    def focus_text(self) -> str:
+        return " ".join(self.focus)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def singular(word: str) -> str:
+    w = word.lower()
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+        return w[:-1]
+    return w
+
+
+class QuestionAnalyzer:
+    """Question text → :class:`Analysis`. ``item_nouns``: what the corpus calls its items."""
+
+    def __init__(self, item_nouns: set[str] | None = None) -> None:
+        self.item_nouns = item_nouns or set()
+
+    def run(self, question: str) -> Analysis:
+        q = question.strip().rstrip("?!. ").strip()
+        focus = [w for w in words(q) if w.lower() not in QUESTION_WORDS]
+        a = Analysis(text=question, type="other", focus=focus)
+        a.verb = _main_verb(q)
+        a.field_words = _field_words(q)
+        m = _EXPANSION.search(q) or _BARE_ACRONYM.match(q)
+        if m:
+            a.type, a.acronym = "expansion", m["a"] if "a" in m.groupdict() and m["a"] else m["b"]
+            return a
+        a.type = self._type(q, a)
+        if a.type == "place" and a.noun:
+            # "Which partnership covers X": every item is a partnership; X is what tells them apart.
+            a.focus = [w for w in a.focus if singular(w) != a.noun] or a.focus
+        return a
+
+    def _type(self, q: str, a: Analysis) -> str:
+        low = q.lower()
+        if _WHERE_PLACE.match(q):
+            a.doc_level = True
+            return "place"
+        if m := _WHICH.match(q):
+            noun_words = m["noun"].lower().split()
+            head = singular(noun_words[-1])
+            a.noun = head
+            if head in PLACE_NOUNS or any(singular(w) in PLACE_NOUNS for w in noun_words):
+                a.doc_level = head in PLACE_NOUNS - {"section", "heading", "part"}
+                return "place"
+            if head in self.item_nouns:
+                return "place"
+            if head in NOUN_TYPE:
+                return NOUN_TYPE[head]
+            return "name"
+        if re.match(r"^\s*who(?:m|se)?\b", low):
+            return "person"
+        if re.match(r"^\s*how\s+many\b", low):
+            a.noun = _after(low, r"how\s+many\s+")
+            return "number"
+        if re.match(r"^\s*how\s+much\b", low):
+            return "money"
+        if re.search(r"\bhow\s+(?:long|quickly|soon|often)\b", low):
+            return "duration"
+        if re.search(r"\bhow\s+(?:big|large|small|heavy|fast)\b|\b(?:biggest|largest|maximum|"
+                     r"max|smallest|minimum)\b", low):  # fmt: skip
+            return "quantity"
+        if re.match(r"^\s*(?:until\s+|since\s+|by\s+)?when\b", low) or re.search(
+            r"\bwhat\s+(?:date|year|month|day)\b", low
+        ):
+            return "date"
+        if re.match(r"^\s*how\s+(?:do|can|should|would|to)\b", low):
+            return "howto"
+        if m := re.match(r"^\s*what(?:'s|s)?\s+(?P<rest>.+)$", low):
+            return self._what(m["rest"], a)
+        if re.match(rf"^\s*{_AUX}\b", low):
+            return "other"
+        return "other"
+
+    def _what(self, rest: str, a: Analysis) -> str:
+        if re.search(r"\b(?:url|link|address|website)\b", rest):
+            return "url"
+        if re.search(r"\b(?:do|does)\b.*\b(?:do|mean|used\s+for)$", rest) or re.match(
+            r"^(?:is|are)\s+(?:an?\s+)?[\w\s'-]+$", rest
+        ):
+            return "definition"
+        head = next(
+            (NOUN_TYPE[singular(w)] for w in words(rest)[:6] if singular(w) in NOUN_TYPE), None
+        )
+        if re.match(r"^(?:is|are|was|were)\s+the\s+\w", rest) and head is None:
+            return "name"
+        return head or "name"
+
+
+def _after(text: str, prefix: str) -> str | None:
+    m = re.match(rf"^\s*{prefix}(?P<n>[\w-]+(?:\s+[\w-]+)?)", text)
+    return m["n"] if m else None
+
+
+def _main_verb(q: str) -> str | None:
+    """The first word after the question word and auxiliaries that is not a stop word."""
+    ws = words(q.lower())
+    for w in ws[1:]:
+        if w in QUESTION_WORDS or re.fullmatch(_AUX, w) or w in ("the", "a", "an"):
+            continue
+        if w.endswith(("s", "ed")) or len(ws) < 4:
+            return w
+        break
+    return None
+
+
+def _field_words(q: str) -> list[str]:
+    """Attribute words the question names: "the default X", "X's limit", "retention of X"."""
+    low = q.lower()
+    found = _FIELD.findall(low)
+    return list(dict.fromkeys(found))

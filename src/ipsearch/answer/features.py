@@ -1,0 +1,185 @@
+"""Features of candidates and places: what the fitted models weigh. Measured, never decided."""
+
+from __future__ import annotations
+
+import re
+
+from ipsearch.answer.analysis import Analysis
+from ipsearch.answer.passages import Passage, doc_title, heading_path
+from ipsearch.answer.reader import CERTAIN_TYPES, Candidate
+from ipsearch.answer.terms import Vocabulary, coverage, has_term
+from ipsearch.models import Section
+
+SPAN_FEATURES = [
+    "type_match", "type_first", "sec_score", "sec_rank", "dense", "cov_own", "cov_ctx",
+    "cov_head", "cov_section", "miss_max", "near", "in_question", "key_match", "row_match",
+    "n_words", "is_field", "is_row", "is_title", "is_object", "agree", "verb_near", "first_pos",
+    "is_name", "is_code", "is_number", "cov_ctx_rel", "near_rel", "type_rel",
+    "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun",
+]  # fmt: skip
+# Features measured against the best of the same question's rows: models compare candidates.
+RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
+            "cov_own_rel": "cov_own", "dense_rel": "dense",
+            "cov_section_rel": "cov_section", "cov_best_rel": "cov_best"}  # fmt: skip
+DENSE = ("dense", "dense_gap", "dense_rel")
+PLACE_FEATURES = [
+    "sec_score", "sec_rank", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
+    "cov_path", "cov_best", "miss_max", "is_lead", "doc_level", "cov_section_rel", "cov_best_rel",
+]  # fmt: skip
+
+
+def add_relative(rows: list[dict[str, float]]) -> None:
+    """``x_rel`` = x minus the best x among the rows of one question (0 for the best)."""
+    for name, base in RELATIVE.items():
+        if rows and base in rows[0]:
+            top = max(r[base] for r in rows)
+            for r in rows:
+                r[name] = r[base] - top
+
+
+class Featurizer:
+    """Computes feature dicts for one question; caches term sets per passage and section."""
+
+    def __init__(self, vocab: Vocabulary, analysis: Analysis) -> None:
+        self.vocab = vocab
+        self.a = analysis
+        self.q_terms = list(dict.fromkeys(vocab.terms(analysis.focus_text)))
+        self.weights = vocab.weights(self.q_terms)
+        self.all_q_terms = set(vocab.terms(analysis.text))
+        self.verb = set(vocab.terms(analysis.verb or ""))
+        self._sec: dict[str, frozenset[str]] = {}
+        self.dense_known = True  # False when the encoder is off: dense features are left out
+
+    def cov(self, text: str) -> float:
+        return coverage(frozenset(self.vocab.terms(text)), self.weights)
+
+    def miss_max(self, have: frozenset[str]) -> float:
+        total = sum(self.weights.values()) or 1.0
+        missing = [w for t, w in self.weights.items() if not has_term(have, t)]
+        return max(missing, default=0.0) / total
+
+    def section_terms(self, s: Section) -> frozenset[str]:
+        if s.id not in self._sec:
+            head = " ".join([doc_title(s), *heading_path(s), s.source.replace("/", " ")])
+            self._sec[s.id] = frozenset(self.vocab.terms(head + "\n" + s.text))
+        return self._sec[s.id]
+
+    def _known(self, row: dict[str, float]) -> dict[str, float]:
+        if not self.dense_known:
+            for name in DENSE:
+                row.pop(name, None)
+        return row
+
+    # -- places -----------------------------------------------------------------------------
+    def place(self, s: Section, score: float, rank: int, dense: float, best_dense: float,
+              best_passage_cov: float, n_sections: int) -> dict[str, float]:  # fmt: skip
+        have = self.section_terms(s)
+        path_words = " ".join(re.split(r"[/_.\-]+", s.source))
+        return self._known(
+            {
+                "sec_score": score,
+                "sec_rank": 1.0 / (1 + rank),
+                "dense": dense,
+                "dense_gap": dense - best_dense,
+                "cov_section": coverage(have, self.weights),
+                "cov_title": self.cov(doc_title(s)),
+                "cov_head": self.cov(" ".join(heading_path(s))),
+                "cov_path": self.cov(path_words),
+                "cov_best": best_passage_cov,
+                "miss_max": self.miss_max(have),
+                "is_lead": float(s.level == 0 and s.kind in ("overview", "section", "record")),
+                "doc_level": float(self.a.doc_level),
+            }
+        )
+
+    # -- spans ------------------------------------------------------------------------------
+    def passage_cov(self, p: Passage) -> tuple[float, float, float]:
+        own = frozenset(self.vocab.terms(p.text))
+        ctx = frozenset(self.vocab.terms(" ".join(p.context)))
+        return (
+            coverage(own, self.weights),
+            coverage(own | ctx, self.weights),
+            coverage(ctx, self.weights),
+        )
+
+    def span(self, c: Candidate, agree: int) -> dict[str, float]:
+        p = c.passage
+        kinds = self.a.kinds
+        hits = [kinds.index(k) for k in c.kinds if k in kinds]
+        cov_own, cov_ctx, cov_head = self.passage_cov(p)
+        cand_terms = set(self.vocab.terms(c.text))
+        label = p.key or ""
+        if p.kind == "row" and p.header and p.cells and c.text in p.cells:
+            label = p.header[p.cells.index(c.text)] if p.cells.index(c.text) < len(p.header) else ""
+        label_terms = set(self.vocab.terms(label))
+        others = " ".join(x for x in (p.cells or []) if x != c.text)
+        return self._known(
+            {
+                "type_match": 1.0 - min(hits) / len(kinds) if hits else 0.0,
+                "type_first": float(kinds[0] in c.kinds),
+                "sec_score": p.score,
+                "sec_rank": 1.0 / (1 + p.rank),
+                "dense": p.dense,
+                "cov_own": cov_own,
+                "cov_ctx": cov_ctx,
+                "cov_head": cov_head,
+                "cov_section": coverage(self.section_terms(p.section), self.weights),
+                "miss_max": self.miss_max(
+                    frozenset(self.vocab.terms(p.text + " " + " ".join(p.context)))
+                ),
+                "near": self.near(p.text, c.start, c.end),
+                "in_question": len(cand_terms & self.all_q_terms) / len(cand_terms)
+                if cand_terms
+                else 0.0,
+                "key_match": len(label_terms & self.all_q_terms) / len(label_terms)
+                if label_terms
+                else 0.0,
+                "row_match": self.cov(others) if others else 0.0,
+                "n_words": min(len(c.text.split()), 12) / 12,
+                "is_field": float(p.kind == "field"),
+                "is_row": float(p.kind == "row"),
+                "is_title": float("title" in c.kinds),
+                "is_object": float("object" in c.kinds),
+                "agree": min(agree, 5) / 5,
+                "verb_near": float(
+                    bool(self.verb & set(self.vocab.terms(p.text[max(0, c.start - 60) : c.start])))
+                ),
+                "first_pos": 1.0 / (1 + p.order),
+                "is_name": float("name" in c.kinds),
+                "is_code": float("code" in c.kinds or "flag" in c.kinds),
+                "is_number": float(
+                    bool(c.kinds & {"number", "quantity", "money", "duration", "date"})
+                ),
+                "counts_noun": self.counts_noun(p.text, c.end),
+                # The question's wording fixes the answer's kind ("how many", "when", "who").
+                "certain": float(self.a.type in CERTAIN_TYPES),
+                # A field (or column) named by the question: "who chairs" ↔ "Chaired by: X".
+                "key_field": float(p.kind in ("field", "row"))
+                * (len(label_terms & self.all_q_terms) / len(label_terms) if label_terms else 0.0),
+            }
+        )
+
+    def counts_noun(self, text: str, end: int) -> float:
+        """Share of the question's noun ("how many partnerships") in the words right after the
+        span ("8 partnerships"): the value counts or measures what was asked about."""
+        noun = set(self.vocab.terms(self.a.noun or ""))
+        if not noun:
+            return 0.0
+        after = frozenset(self.vocab.terms(" ".join(text[end:].split()[:4])))
+        return sum(has_term(after, t) for t in noun) / len(noun)
+
+    def near(self, text: str, start: int, end: int) -> float:
+        """Question words close to the span, weighted by rarity and nearness (in characters)."""
+        total = sum(self.weights.values()) or 1.0
+        score = 0.0
+        for t, w in self.weights.items():
+            best = 0.0
+            for m in re.finditer(r"[^\W_]+", text):
+                if m.start() >= start and m.end() <= end:
+                    continue
+                terms = self.vocab.terms(m.group())
+                if terms and has_term(frozenset(terms), t):
+                    d = start - m.end() if m.end() <= start else m.start() - end
+                    best = max(best, 1.0 / (1.0 + max(d, 0) / 20.0))
+            score += w * best
+        return score / total

@@ -1,0 +1,97 @@
+"""The fitted scorers: logistic regression coefficients from ``weights.json``, numpy only.
+
+``scripts/fit_answer_model.py`` writes the file (scikit-learn at fit time); nothing here is
+set by hand. Two kinds of model: rankers map one candidate's (or place's) features to a score
+that orders the candidates of a question; gates look at the ranker's winner (its score, its
+margin over the runner-up, how well its passage covers the question) and give the probability
+that it is right, which is the answer's confidence: below the gate's threshold, abstain.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+WEIGHTS = Path(__file__).with_name("weights.json")
+# Points at another weights file (the fit script's leave-one-corpus-out runs use it).
+WEIGHTS_ENV = "IPSEARCH_ANSWER_WEIGHTS"
+
+
+@dataclass
+class Scorer:
+    features: list[str]
+    coef: list[float]
+    intercept: float
+    mean: list[float]
+    scale: list[float]
+    threshold: float
+
+    def z(self, x: dict[str, float]) -> float:
+        z = self.intercept
+        for name, c, m, s in zip(self.features, self.coef, self.mean, self.scale, strict=True):
+            # A feature not measured (no encoder: keyword-only runs) counts as average, not 0.
+            z += c * (x.get(name, m) - m) / (s or 1.0)
+        return z
+
+    def prob(self, x: dict[str, float]) -> float:
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, self.z(x)))))
+
+    def shares(self, rows: list[dict[str, float]]) -> list[float]:
+        """A ranker's softmax over one question's candidates: each one's share of belief."""
+        zs = [self.z(x) for x in rows]
+        top = max(zs, default=0.0)
+        es = [math.exp(z - top) for z in zs]
+        total = sum(es) or 1.0
+        return [e / total for e in es]
+
+
+@dataclass
+class Models:
+    span: Scorer  # ranks candidate spans
+    place: Scorer  # ranks places (sections)
+    span_gate: Scorer  # answer or abstain, on the top span
+    place_gate: Scorer  # answer or abstain, on the top place
+    meta: dict
+
+
+# What the gates see of the winner besides its ranking score and margin.
+SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun", "agree",
+                  "certain", "near", "miss_max"]  # fmt: skip
+PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max"]
+SPAN_GATE_FEATURES = ["score", "margin", "n_cands", *SPAN_GATE_BASE]
+PLACE_GATE_FEATURES = ["score", "margin", "n_cands", *PLACE_GATE_BASE]
+
+
+def gate_row(scores: list[float], top: dict[str, float], base: list[str]) -> dict[str, float]:
+    """Gate features of a question's winner: ``scores`` are the rival scores, best first, with
+    equal answers already merged (a runner-up that says the same thing is no rival)."""
+    row = {f: top[f] for f in base if f in top}
+    row["score"] = scores[0] if scores else 0.0
+    row["margin"] = scores[0] - scores[1] if len(scores) > 1 else scores[0] if scores else 0.0
+    row["n_cands"] = min(len(scores), 20) / 20
+    return row
+
+
+def load(path: str | None = None) -> Models:
+    return _load(path or os.environ.get(WEIGHTS_ENV) or str(WEIGHTS))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Models:
+    from ipsearch.errors import UsageError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return Models(
+            Scorer(**data["span"]),
+            Scorer(**data["place"]),
+            Scorer(**data["span_gate"]),
+            Scorer(**data["place_gate"]),
+            data.get("meta", {}),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise UsageError(f"cannot read answer model {path}: {e}") from e

@@ -1,0 +1,138 @@
+"""Retriever: the top sections for a question, cut into quotable passages.
+
+Sections are ranked as ``search`` ranks them (BM25F and the bundled encoder, fused by
+reciprocal rank). Each is then cut into passages a reader can check on their own lines:
+sentences, list items, table rows (with their header), code lines, metadata fields, and the
+titles and headings that name the section, all read from the document model's typed blocks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ipsearch.models import Section
+from ipsearch.search import FUSE_DEPTH, Searcher, fuse
+from ipsearch.textutil import split_sentences
+
+TOP_SECTIONS = 8
+
+
+@dataclass
+class Passage:
+    """One quotable unit: its text as the reader sees it and the exact lines it comes from."""
+
+    kind: str  # sentence | item | row | code | field | title | heading
+    text: str
+    first: int
+    last: int
+    section: Section
+    rank: int  # rank of its section among the retrieved ones (0 = best)
+    score: float = 0.0  # fused retrieval score of its section, as a share of the best
+    dense: float = 0.0  # encoder similarity of its section to the question
+    key: str | None = None  # field: its key
+    cells: list[str] | None = None  # row: its cells
+    header: list[str] | None = None  # row: its table's header cells
+    order: int = 0  # position within the section
+    context: list[str] = field(default_factory=list)  # headings it is read under
+    field_value: str | None = None  # field: its value as the parser read it
+
+    @property
+    def value(self) -> str:
+        """A field's value without its key or YAML quotes; any other passage's text."""
+        if self.field_value is not None:
+            return self.field_value.strip().strip("\"'").strip()
+        if self.kind != "field" or ":" not in self.text:
+            return self.text
+        return self.text.split(":", 1)[1].strip().strip("\"'").strip()
+
+
+@dataclass
+class Retrieved:
+    sections: list[Section]
+    scores: dict[str, float]  # fused score per section id, best = 1
+    dense: dict[str, float]
+    passages: list[Passage]
+
+
+def heading_path(s: Section) -> list[str]:
+    if s.heading_path:
+        return list(s.heading_path)
+    return [t for t in (s.title, s.name) if t]
+
+
+def doc_title(s: Section) -> str:
+    return s.doc_title or s.document or ""
+
+
+class SectionRanker:
+    """Section ranking fused as ``Searcher.rank`` does, keeping each ranking's scores."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._by_id: dict[str, Section] | None = None
+
+    @property
+    def by_id(self) -> dict[str, Section]:
+        if self._by_id is None:
+            self._by_id = {s.id: s for s in self.searcher.store.sections()}
+        return self._by_id
+
+    def run(self, query: str, limit: int = TOP_SECTIONS) -> tuple[list[Section], dict, dict]:
+        """(sections best first, fused score by id as a share of the best, dense by id)."""
+        keyword = self.searcher.rank(query, limit=FUSE_DEPTH, fusion="never") if query else []
+        dense = self.searcher.dense_scores(query) if query.strip() else {}
+        near = [sid for sid, _ in sorted(dense.items(), key=lambda x: -x[1])[:FUSE_DEPTH]]
+        fused = fuse([[sid for sid, _ in keyword], near]) if near else keyword
+        fused = [(sid, v) for sid, v in fused if sid in self.by_id][:limit]
+        top = fused[0][1] if fused else 1.0
+        scores = {sid: v / top for sid, v in fused}
+        return [self.by_id[sid] for sid, _ in fused], scores, dense
+
+
+class PassageRetriever:
+    """Question words → passages of the top sections, best sections first."""
+
+    def __init__(self, searcher: Searcher, ranker: SectionRanker | None = None) -> None:
+        self.searcher = searcher
+        self.ranker = ranker or SectionRanker(searcher)
+
+    def run(self, query: str, limit: int = TOP_SECTIONS) -> Retrieved:
+        sections, scores, dense = self.ranker.run(query, limit)
+        out: list[Passage] = []
+        for rank, s in enumerate(sections):
+            for p in section_passages(s, self.searcher.store.corpus):
+                p.rank, p.score, p.dense = rank, scores.get(s.id, 0.0), dense.get(s.id, 0.0)
+                out.append(p)
+        return Retrieved(sections, scores, dense, out)
+
+
+def section_passages(s: Section, corpus: Path | None = None) -> list[Passage]:
+    """The passages of one section, in order."""
+    context = [doc_title(s), *heading_path(s)]
+    out = _from_blocks(s)
+    for i, p in enumerate(out):
+        p.order, p.context = i, context
+    return out
+
+
+def _from_blocks(s: Section) -> list[Passage]:
+    out: list[Passage] = []
+    for b in s.blocks:
+        if b.kind == "row":
+            out.append(
+                Passage("row", b.text, b.first, b.last, s, 0, cells=b.cells, header=b.header)
+            )
+        elif b.kind == "field":
+            out.append(
+                Passage("field", b.shown(), b.first, b.last, s, 0, key=b.key, field_value=b.text)
+            )
+        elif b.kind == "heading":
+            out.append(Passage("heading", b.text, b.first, b.last, s, 0))
+        elif b.kind == "code":
+            out += [Passage("code", line.strip(), b.first, b.last, s, 0)
+                    for line in b.text.splitlines() if line.strip()][:40]  # fmt: skip
+        else:
+            kind = "item" if b.kind == "item" else "sentence"
+            out += [Passage(kind, t, b.first, b.last, s, 0) for t in split_sentences(b.text)]
+    return out

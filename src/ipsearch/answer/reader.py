@@ -1,0 +1,182 @@
+"""Reader: candidate answer spans of the top passages, each tagged with what kind of value it is.
+
+Spans are taken verbatim from a passage's text, so a short answer is always text the cited lines
+show. What counts as a candidate is general: typed values (numbers with units, money, dates,
+durations, URLs, flags, ``#channels``, code spans), capitalised names, a table cell, a field's
+value, the object of "X is/are ...", an expansion "Long Name (LN)", the clause of "when ...",
+and the noun phrase a title ends in ("Run a load test with k6" → k6). Which one answers is the
+answer builder's (fitted) decision.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ipsearch.answer.analysis import Analysis
+from ipsearch.answer.passages import Passage
+
+MAX_WORDS = 12
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_NUM_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
+              "thirty forty fifty hundred dozen half")  # fmt: skip
+_NUMW = "|".join(_NUM_WORDS.split())
+_UNIT_TIME = r"(?:milli)?seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
+PATTERNS: dict[str, re.Pattern] = {
+    "money": re.compile(
+        r"[£$€]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|bn|m|k)\b)?"
+        r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million|billion|thousand)?\s?(?:pounds|euros|dollars)\b",
+        re.I,
+    ),
+    "date": re.compile(
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\s+\d{{4}}\b|\b(?:{_MONTHS})\s+\d{{1,2}},?"
+        rf"\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:{_MONTHS})\s+\d{{4}}\b"
+        r"|\b(?:1[89]|20)\d{2}\b"
+    ),
+    "duration": re.compile(
+        rf"\b(?:\d[\d,.]*|an?|{_NUMW})(?:\s+an?)?\s*(?:-\s*)?(?:{_UNIT_TIME})\b", re.I
+    ),
+    "quantity": re.compile(
+        r"\b\d[\d,.]*\s?(?:[KMGTP]i?B|[KMGTP]i|bytes?|bits?|%|percent|ms|px|MHz|GHz|"
+        r"requests|users|replicas|characters|lines|items|times)(?![\w])",
+        re.I,
+    ),
+    "number": re.compile(rf"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.])|\b(?:{_NUMW})\b", re.I),
+    "url": re.compile(r"\bhttps?://[^\s)>\]]+|\b[\w-]+(?:\.[\w-]+){2,}(?:/[\w./-]*)+"),
+    "flag": re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(?:=\S+)?"),
+    "channel": re.compile(r"(?<![\w&])#[A-Za-z][\w-]+"),
+    "name": re.compile(
+        r"\b[A-Z][\w.&'-]*(?:\s+(?:(?:for|and|of|the|&|on|to|de)\s+)*[A-Z][\w.&'-]*)*"
+    ),
+}
+_CODEISH = re.compile(r"\S*(?:[_/<>]|::|\(\)|\w\.\w|[a-z][A-Z]|\d[a-z]|[a-z]\d)\S*")
+_OBJECT = re.compile(
+    r"\b(?:is|are|was|were|be|called|named|known\s+as|by|uses?|using|via|to\s+be)\s+"
+    r"(?P<o>[^,.;:()]{1,80})"
+)
+_CLAUSE = re.compile(r"\b(?:[Ww]hen|[Oo]nce|[Aa]fter|[Uu]ntil|[Bb]efore)\s+(?P<c>[^,.;:]{3,80})")
+_EXPANSION = re.compile(r"(?P<long>(?:[A-Z][\w-]*\s+(?:(?:for|and|of|the|&|in|on)\s+)*){1,8})"
+                        r"\((?P<acr>[A-Z][A-Za-z0-9&]{1,9})\)")  # fmt: skip
+_TITLE_TAIL = re.compile(r"\b(?:with|using|in|via|for|by|from)\s+(?P<np>[^,.;:()]{1,40})$")
+# Words that open sentences capitalised without naming anything.
+_FUNCTION_WORDS = (
+    "a an the this that these those there here it its they their we our you your he she his her "
+    "with without using use in on at for from by to of as if when where while after before "
+    "each every all some any no not and or but so then also however see note for more "
+    "what which who how why is are was were be do does can may must should will"
+)
+_FUNCTION = set(_FUNCTION_WORDS.split())
+# Types a question states for sure: a candidate of no kind that answers it is not read.
+CERTAIN_TYPES = {"person", "number", "money", "duration", "date", "quantity", "url", "channel",
+                 "code", "expansion"}  # fmt: skip
+_LEADING = re.compile(r"^(?:the|a|an|that|this|its|their|our|your)\s+", re.I)
+
+
+@dataclass
+class Candidate:
+    """A span of one passage that might be the answer."""
+
+    text: str
+    start: int
+    end: int
+    passage: Passage
+    kinds: set[str] = field(default_factory=set)
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (id(self.passage), self.start, self.end)
+
+
+class Reader:
+    """Passages → candidate spans, typed; at most ``per_passage`` of each passage."""
+
+    def __init__(self, corpus: Path | None = None, max_passages: int = 80) -> None:
+        self.corpus = corpus
+        self.max_passages = max_passages
+
+    def run(self, analysis: Analysis, passages: list[Passage]) -> list[Candidate]:
+        out: dict[tuple, Candidate] = {}
+        for p in passages[: self.max_passages]:
+            # A field's key names the value, it is not one ("Chaired by: X" → X, not "Chaired").
+            key_end = p.text.find(":") + 1 if p.kind == "field" else 0
+            for kind, a, b in self.spans(p, analysis):
+                text = p.text[a:b].strip(" \"'`")
+                if not text or len(text.split()) > MAX_WORDS or a < key_end:
+                    continue
+                if kind == "name" and text.lower() in _FUNCTION:
+                    continue
+                a = p.text.find(text, a)
+                c = out.setdefault((id(p), a, a + len(text)), Candidate(text, a, a + len(text), p))
+                c.kinds.add(kind)
+        if analysis.type in CERTAIN_TYPES:
+            return [c for c in out.values() if c.kinds & set(analysis.kinds)]
+        return list(out.values())
+
+    def spans(self, p: Passage, analysis: Analysis) -> list[tuple[str, int, int]]:
+        text = p.text
+        out = [(k, m.start(), m.end()) for k, pat in PATTERNS.items() for m in pat.finditer(text)]
+        out += [("code", a, b) for a, b in self.code_spans(p)]
+        out += [("code", m.start(), m.end()) for m in _CODEISH.finditer(text)]
+        if p.kind == "row" and p.cells:
+            out += _cell_spans(text, p.cells)
+        if p.kind == "field":
+            v = p.value
+            i = text.find(v, text.find(":") + 1) if v else -1
+            if i >= 0:
+                out.append(("field", i, i + len(v)))
+        for m in _OBJECT.finditer(text):
+            a = (
+                m.start("o") + len(_LEADING.match(m["o"])[0])
+                if _LEADING.match(m["o"])
+                else m.start("o")
+            )
+            out.append(("object", a, m.end("o")))
+        if re.match(r"^[\w\s`'-]{1,40}:\s", text) and p.kind != "field":
+            i = text.index(":") + 1
+            out.append(("object", i, min(len(text), i + 80)))
+        out += [("clause", m.start("c"), m.end("c")) for m in _CLAUSE.finditer(text)]
+        for m in _EXPANSION.finditer(text):
+            out.append(("expansion", m.start("long"), m.end("long")))
+        titled = p.kind in ("heading", "title") or (p.key or "").lower() == "title"
+        if titled and (m := _TITLE_TAIL.search(text)):
+            out.append(("title", m.start("np"), m.end("np")))
+        return out
+
+    def code_spans(self, p: Passage) -> list[tuple[int, int]]:
+        """Spans the source marks as code (`...`), found again in the rendered text."""
+        if self.corpus is None or not p.section.source.endswith((".md", ".markdown")):
+            return []
+        raw = _raw_lines(str(self.corpus / p.section.source))
+        out = []
+        for line in raw[p.first - 1 : p.last]:
+            for m in re.finditer(r"`([^`]+)`", line):
+                i = p.text.find(m[1])
+                if i >= 0:
+                    out.append((i, i + len(m[1])))
+        return out
+
+
+def _cell_spans(text: str, cells: list[str]) -> list[tuple[str, int, int]]:
+    out, pos = [], 0
+    for cell in cells:
+        i = text.find(cell, pos) if cell else -1
+        if i >= 0:
+            out.append(("cell", i, i + len(cell)))
+            pos = i + len(cell)
+    return out
+
+
+@lru_cache(maxsize=64)
+def _raw_lines(path: str) -> list[str]:
+    from ipsearch.errors import IpsearchError
+    from ipsearch.ingest import Skip, read_text, split_lines
+
+    try:
+        text, _ = read_text(Path(path), path)
+    except (Skip, OSError, IpsearchError):
+        return []
+    return split_lines(text)

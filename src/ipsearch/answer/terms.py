@@ -1,0 +1,77 @@
+"""Index terms and their weights: the one place the answer stages touch the index's analyser.
+
+Every stage compares words as the index does (stemmed, stop words dropped), and weighs them by
+how rare they are across sections, so a word the corpus never uses counts most: a question
+about something the corpus does not hold cannot look well covered.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from ipsearch.search import Searcher, analyze, doc_frequencies, respell, same_stem
+
+WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+
+
+class Vocabulary:
+    """Analysis and inverse document frequency for one open index, cached per run."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._df: dict[str, int] = {}
+        self._terms: dict[str, tuple[str, ...]] = {}
+        self.n = max(1, searcher.searcher.reader().doc_count())
+
+    def terms(self, text: str) -> tuple[str, ...]:
+        """Index terms of ``text`` in order (stems; stop words dropped)."""
+        if text not in self._terms:
+            self._terms[text] = tuple(analyze(self.searcher, text))
+        return self._terms[text]
+
+    def weights(self, terms: list[str] | tuple[str, ...]) -> dict[str, float]:
+        """Inverse document frequency of each term; unseen terms weigh the most."""
+        missing = [t for t in dict.fromkeys(terms) if t not in self._df]
+        if missing:
+            self._df.update(doc_frequencies(self.searcher, missing)[1])
+        return {t: math.log((self.n + 1) / (self._df[t] + 0.5)) for t in terms}
+
+    def df_share(self, term: str) -> float:
+        self.weights([term])
+        return self._df[term] / self.n
+
+    def respell(self, text: str) -> str | None:
+        """``text`` with unknown words respelt, trusting only near misses.
+
+        Two edits away is as likely another word as a typo, and a wrong respelling would make
+        an unanswerable question look answered: short words may be one edit off, long ones two.
+        """
+        from rapidfuzz.distance import OSA
+
+        fixed = respell(self.searcher, text)
+        if not fixed:
+            return None
+        old, new = WORD.findall(text), WORD.findall(fixed)
+        if len(old) != len(new):
+            return None
+        out, changed = text, False
+        for a, b in zip(old, new, strict=True):
+            if a.lower() != b.lower() and OSA.distance(a.lower(), b.lower()) <= (
+                1 if len(a) < 9 else 2
+            ):
+                out = re.sub(rf"\b{re.escape(a)}\b", b, out, count=1)
+                changed = True
+        return out if changed else None
+
+
+def has_term(have: set[str] | frozenset[str], term: str) -> bool:
+    return term in have or any(same_stem(term, u) for u in have)
+
+
+def coverage(have: set[str] | frozenset[str], weights: dict[str, float]) -> float:
+    """Weighted share of the question's terms that ``have`` holds."""
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    return sum(w for t, w in weights.items() if has_term(have, t)) / total

@@ -1,0 +1,88 @@
+"""Places: which documents and sections cover a topic, scored by the fitted place model.
+
+A place is a section; a document's best section stands for it when the question asks for a
+page. A file with no headings is one section and a first-class answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ipsearch.answer.analysis import PLACE_NOUNS, singular, words
+from ipsearch.answer.features import Featurizer, add_relative
+from ipsearch.answer.model import Scorer
+from ipsearch.answer.passages import Passage, Retrieved, doc_title, heading_path
+from ipsearch.models import Section
+
+
+@dataclass
+class Place:
+    section: Section
+    features: dict[str, float]
+    prob: float
+    evidence: Passage | None
+
+    @property
+    def label(self) -> str:
+        return self._label(False)
+
+    def _label(self, doc_level: bool) -> str:
+        s = self.section
+        title = doc_title(s)
+        if (doc_level or s.level == 0 and s.kind != "section") and title:
+            return title
+        head = s.title or title
+        if s.name and s.name.lower() != head.lower():
+            name = re.sub(r"\s*\([^)]*\)$", "", s.name)
+            return f"{head} — {name}"
+        return head
+
+
+def item_nouns(sections: list[Section]) -> set[str]:
+    """What a corpus calls its items: a head noun many section names or titles share."""
+    heads = Counter()
+    for s in sections:
+        for name in {s.name or "", s.title}:
+            ws = words(re.sub(r"\([^)]*\)", "", name))
+            if ws and ws[-1][:1].isalpha():
+                heads[singular(ws[-1])] += 1
+    floor = max(3, len(sections) // 20)
+    return {h for h, n in heads.items() if n >= floor and h not in PLACE_NOUNS and len(h) > 2}
+
+
+class PlaceRanker:
+    """Retrieved sections → places, most probable first."""
+
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer = scorer
+
+    def run(self, feats: Featurizer, retrieved: Retrieved) -> list[Place]:
+        by_section: dict[str, list[Passage]] = {}
+        for p in retrieved.passages:
+            by_section.setdefault(p.section.id, []).append(p)
+        per_doc = Counter(s.source for s in retrieved.sections)
+        best_dense = max(retrieved.dense.values(), default=0.0)
+        out = []
+        for rank, s in enumerate(retrieved.sections):
+            passages = by_section.get(s.id, [])
+            # Evidence is text that says something: a heading only when the section has no other.
+            said = [p for p in passages if p.kind != "heading"] or passages
+            scored = [(feats.passage_cov(p)[1], -p.order, p) for p in said]
+            best = max(scored, key=lambda x: x[:2], default=None)
+            f = feats.place(
+                s,
+                retrieved.scores.get(s.id, 0.0),
+                rank,
+                retrieved.dense.get(s.id, 0.0),
+                best_dense,
+                best[0] if best else 0.0,
+                per_doc[s.source] if len(heading_path(s)) else 1,
+            )
+            out.append(Place(s, f, 0.0, best[2] if best else None))
+        add_relative([p.features for p in out])
+        for p, share in zip(out, self.scorer.shares([p.features for p in out]), strict=True):
+            p.prob = share
+        out.sort(key=lambda x: -x.prob)
+        return out
