@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures_make import write_all
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BUNDLED = ROOT / "src" / "ipsearch" / "corpus"
@@ -94,21 +96,30 @@ def run_block(block: list[Example], cwd: Path, env: dict) -> list[str]:
     return problems
 
 
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory) -> tuple[Path, dict]:
-    base = tmp_path_factory.mktemp("readme")
+def make_workdir(base: Path) -> tuple[Path, dict]:
+    """A new user's folder: the bundled corpus in ./corpus, indexed; the README's other files."""
     shutil.copytree(BUNDLED, base / "corpus")
     # The examples run the gold sets by their paths in this repository.
     (base / "eval").mkdir()
     for gold in (ROOT / "eval").glob("*.jsonl"):
         shutil.copy(gold, base / "eval" / gold.name)
     shutil.copytree(ROOT / "examples", base / "examples")
+    # A folder of the seed page laid out as PDF and Word documents (`--corpus docs` examples).
+    made = write_all(base / "made")
+    (base / "docs").mkdir()
+    for name in ("leaflet.pdf", "leaflet.docx"):
+        shutil.copy(made[name], base / "docs" / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith("IPSEARCH_")}
     env.update(NO_COLOR="1", COLUMNS="100", HOME=str(base))
     env["XDG_DATA_HOME"] = str(base / "data")
     code, _ = _run(["ipsearch", "ingest"], base, env)
     assert code == 0
     return base, env
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory) -> tuple[Path, dict]:
+    return make_workdir(tmp_path_factory.mktemp("readme"))
 
 
 BLOCKS = examples(README.read_text(encoding="utf-8"))
