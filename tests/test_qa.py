@@ -120,7 +120,7 @@ def test_abstains_when_the_corpus_does_not_answer(qa, question):
 
 def test_keyword_only_does_not_respell_into_an_answer(searcher):
     """Without the encoder, "computer" must not be respelt to a near-miss word that answers."""
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     with Searcher(searcher.store, semantic=False) as s:
         a = QA(s).ask("Which partnership covers computer programming skills?")

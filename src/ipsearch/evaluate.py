@@ -8,7 +8,7 @@ from pathlib import Path
 from ipsearch.errors import UsageError, read_input
 from ipsearch.models import Answer, Citation, EvalOutcome, EvalReport
 from ipsearch.qa import MAX_ANSWER_WORDS, QA
-from ipsearch.search import Searcher
+from ipsearch.retrieval.searcher import Searcher
 from ipsearch.verify import verify_quote
 
 MRR_DEPTH = 10

@@ -21,16 +21,10 @@ from dataclasses import dataclass, field
 
 from ipsearch.corpus import display_path
 from ipsearch.models import Answer, Citation, Section, TopicMatch, TopicResult
-from ipsearch.search import (
-    Searcher,
-    analyze,
-    block_kind,
-    doc_frequencies,
-    respell,
-    same_stem,
-    sentences,
-    term_spans,
-)
+from ipsearch.retrieval.searcher import Searcher
+from ipsearch.retrieval.snippets import block_kind, sentences
+from ipsearch.retrieval.spelling import respell
+from ipsearch.retrieval.terms import analyze, doc_frequencies, same_stem, term_spans
 from ipsearch.sections import DATE_RE, expansions
 from ipsearch.verify import verify_quote
 

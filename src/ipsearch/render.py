@@ -22,8 +22,8 @@ from ipsearch.models import (
     Section,
     TopicResult,
 )
+from ipsearch.retrieval.snippets import MARK_END, MARK_START, plain
 from ipsearch.safe_text import clean, clean_all, json_safe
-from ipsearch.search import MARK_END, MARK_START, plain
 
 
 class Style:

@@ -15,7 +15,7 @@ from pathlib import Path
 from ipsearch.corpus import display_path
 from ipsearch.errors import UsageError
 from ipsearch.models import Section
-from ipsearch.search import Searcher
+from ipsearch.retrieval.searcher import Searcher
 from ipsearch.verification.align import (
     Difference,
     Span,
