@@ -6,25 +6,37 @@ corpus), ``schema`` and ``analysis`` (Whoosh fields and analyzers), ``matrix`` a
 (the BM25F matrix: built after commit, read at query time), ``parsepool`` (files → sections).
 """
 
-# SnowballStemFilter must stay importable here: Whoosh pickled it into existing indexes as
-# ``ipsearch.index.SnowballStemFilter``.
-from ipsearch.index.analysis import STOPWORDS, SnowballStemFilter, text_analyzer
-from ipsearch.index.freshness import RACY_NS, ensure_fresh, stderr_notify
-from ipsearch.index.generations import SCHEMA_VERSION
-from ipsearch.index.indexdir import DAMAGE_ERRORS, damaged
-from ipsearch.index.schema import section_from_fields
-from ipsearch.index.store import IndexStore
+from __future__ import annotations
 
-__all__ = [
-    "DAMAGE_ERRORS",
-    "RACY_NS",
-    "SCHEMA_VERSION",
-    "STOPWORDS",
-    "IndexStore",
-    "SnowballStemFilter",
-    "damaged",
-    "ensure_fresh",
-    "section_from_fields",
-    "stderr_notify",
-    "text_analyzer",
-]
+import importlib
+
+# Public names → the module that defines them, loaded on first use so that a light module of
+# the package (``indexdir`` for ``config``) does not import Whoosh. SnowballStemFilter must stay
+# importable here: Whoosh pickled it into existing indexes as ``ipsearch.index.SnowballStemFilter``.
+_HOME = {
+    "STOPWORDS": "analysis",
+    "SnowballStemFilter": "analysis",
+    "text_analyzer": "analysis",
+    "RACY_NS": "freshness",
+    "ensure_fresh": "freshness",
+    "stderr_notify": "freshness",
+    "SCHEMA_VERSION": "generations",
+    "DAMAGE_ERRORS": "indexdir",
+    "damaged": "indexdir",
+    "section_from_fields": "schema",
+    "IndexStore": "store",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOME))
