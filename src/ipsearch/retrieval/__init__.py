@@ -2,6 +2,7 @@
 
 ``searcher`` (Searcher, the coordinator), ``query`` (what a query string means), ``keyword``
 (BM25F and Whoosh's searcher), ``fuse`` (rank fusion), ``snippets``, ``spelling``, ``terms``
-(index terms for question answering), ``lookup`` (sections by file, line or title). Nothing is
-imported here, so naming one module loads only what it needs.
+(index terms for question answering), ``lookup`` (sections by file, line or title), ``dense``
+(similarity to the section vectors). Nothing is imported here, so naming one module loads only
+what it needs.
 """

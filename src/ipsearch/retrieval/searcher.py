@@ -22,7 +22,7 @@ from ipsearch.retrieval.snippets import block_kind, sentences, snippet_for
 from ipsearch.retrieval.spelling import correct
 
 if TYPE_CHECKING:
-    from ipsearch.semantic import Dense
+    from ipsearch.retrieval.dense import Dense
 
 
 def _plain_question(text: str) -> str:
@@ -72,7 +72,7 @@ class Searcher(SectionLookup):
     def dense(self) -> Dense | None:
         """Dense scoring of this index, or None when semantic retrieval is off or unavailable."""
         if self.semantic and not self._dense_tried:
-            from ipsearch.semantic import Dense
+            from ipsearch.retrieval.dense import Dense
 
             self._dense_tried = True
             self._dense = Dense.open(self.store.current(), self.store.manifest(), self.notify)
