@@ -65,7 +65,7 @@ def latencies(fn, queries: list[str]) -> tuple[float, float]:
 
 def run_ipsearch(corpus: Path, work: Path, queries: list[str]) -> dict:
     from ipsearch.index import IndexStore
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     store = IndexStore(work / "index", corpus.resolve())
     t = time.perf_counter()

@@ -28,10 +28,10 @@ def main() -> None:
     args = ap.parse_args()
     os.environ["IPSEARCH_SEMANTIC"] = "0"
     from ipsearch.index import IndexStore
+    from ipsearch.index.matrix import reference_top
+    from ipsearch.index.schema import FIELD_BOOSTS
     from ipsearch.irbench import load_queries
-    from ipsearch.matrix import reference_top
-    from ipsearch.query import FIELD_BOOSTS
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     tmp = Path(tempfile.mkdtemp())
     try:
@@ -44,11 +44,11 @@ def main() -> None:
         differ, tm, tw = 0, [], []
         with Searcher(store, semantic=False) as s:
             analyzer = s.ix.schema["body"].analyzer
-            s._bag_rank("warm up", 10)
+            s.keyword.bag_rank("warm up", 10)
             for q in queries:
                 terms = [t.text for t in analyzer(q)]
                 t = time.perf_counter()
-                _, ours = s._bag_rank(q, 10)
+                _, ours = s.keyword.bag_rank(q, 10)
                 tm.append((time.perf_counter() - t) * 1000)
                 t = time.perf_counter()
                 theirs = reference_top(s.searcher, terms, FIELD_BOOSTS, 10)

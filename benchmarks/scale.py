@@ -71,7 +71,7 @@ def _one_shot(args: list[str], env: dict, runs: int) -> float:
 
 def run_ipsearch(corpus: Path, work: Path, queries: list[str], opts: dict) -> dict:
     from ipsearch.index import IndexStore
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     store = IndexStore(work / "index", corpus.resolve())
     t = time.perf_counter()

@@ -47,7 +47,7 @@ def make_corpus(source: Path | None, copies: int, dest: Path) -> None:
 
 
 def sentences(store) -> list[str]:
-    from ipsearch.search import sentences as split
+    from ipsearch.retrieval.snippets import sentences as split
 
     out = []
     for s in store.sections():
@@ -99,7 +99,7 @@ def main() -> None:
     os.environ["IPSEARCH_SEMANTIC"] = "0"  # verify ranks by keywords; vectors are not needed
     sys.path.insert(0, str(ROOT / "src"))
     from ipsearch.index import IndexStore
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
     from ipsearch.verification import QuoteChecker, extract
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="ipsearch-verify-"))

@@ -68,7 +68,7 @@ def collect(name: str, corpus: Path, gold: Path, index_root: Path) -> list[dict]
 
 def collect_mode(name: str, corpus: Path, gold: Path, index_root: Path, dense: bool) -> list:
     from ipsearch.index import IndexStore, ensure_fresh
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     store = IndexStore(index_root / name, corpus.resolve())
     ensure_fresh(store, lambda m: print(f"  {m}", file=sys.stderr))

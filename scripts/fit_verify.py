@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def corpus_sentences(store) -> list[str]:
-    from ipsearch.search import sentences
+    from ipsearch.retrieval.snippets import sentences
 
     out = []
     for s in store.sections():
@@ -64,7 +64,7 @@ def open_corpus(corpus: Path, work: Path):
 
 def scores(store, pool: list[str], others: list[str], n: int, rng: random.Random):
     """(similarity, is near, kind) for quotes drawn from ``pool`` and from ``others``."""
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
     from ipsearch.verification import QuoteChecker
 
     vocab = [w for s in pool for w in s.split() if w.isalpha() and len(w) >= 5]

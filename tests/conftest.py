@@ -85,7 +85,7 @@ def seed_env(_built, monkeypatch) -> tuple[Path, Path]:
 @pytest.fixture
 def searcher(_built):
     from ipsearch.index import IndexStore
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     corpus, index = _built
     with Searcher(IndexStore(index, corpus)) as s:

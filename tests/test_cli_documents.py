@@ -137,7 +137,7 @@ def test_seed_gold_set_on_the_pdf_leaflet(tmp_path, made):
     pipeline's (tests/test_eval.py)."""
     from ipsearch.evaluate import evaluate, load_gold, misses
     from ipsearch.index import IndexStore, ensure_fresh
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     reports = {}
     for name, src in (("pdf", made["leaflet.pdf"]), ("txt", SEED_TXT)):

@@ -72,7 +72,7 @@ def test_html_copy_of_the_page_meets_the_floors_with_verified_quotes(tmp_path):
     import shutil
 
     from ipsearch.index import IndexStore, ensure_fresh
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -105,3 +105,23 @@ def test_corpus_links_never_leave_the_root(store, env, tmp_path):
     assert reasons["link.txt"] == "link points outside the corpus"
     assert "loop" in reasons["loop.txt"]
     assert all(s.source == "industrial-partnerships.txt" for s in store.sections())
+
+
+# ``pickle.dumps(SnowballStemFilter(), 2)`` as the code before the split into ``ipsearch/index/``
+# wrote it: Whoosh pickles the analyzer into every index's table of contents this way.
+OLD_STEM_FILTER_PICKLE = (
+    b"\x80\x02cipsearch.index\nSnowballStemFilter\nq\x00)\x81q\x01}q\x02X\t\x00\x00\x00"
+    b"algorithmq\x03X\x07\x00\x00\x00englishq\x04sb."
+)
+
+
+def test_stem_filter_pickled_by_older_indexes_still_loads():
+    import pickle
+
+    from ipsearch.index import SnowballStemFilter
+
+    f = pickle.loads(OLD_STEM_FILTER_PICKLE)
+    assert isinstance(f, SnowballStemFilter)
+    assert f.stem("running") == "run"
+    # New indexes name the same path, so older and newer versions read each other's indexes.
+    assert pickle.dumps(SnowballStemFilter(), 2) == OLD_STEM_FILTER_PICKLE

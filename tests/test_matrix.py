@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ipsearch.index import IndexStore
-from ipsearch.matrix import PREFIX, build, reference_top
-from ipsearch.query import FIELD_BOOSTS
-from ipsearch.search import Searcher
+from ipsearch.index.matrix import PREFIX, build, reference_top
+from ipsearch.index.schema import FIELD_BOOSTS
+from ipsearch.retrieval.searcher import Searcher
 
 WORDS = [
     "grant",
@@ -74,7 +74,7 @@ def _assert_same_as_whoosh(store: IndexStore) -> None:
         analyzer = s.ix.schema["body"].analyzer
         for q in QUERIES:
             terms = [t.text for t in analyzer(q)]
-            total, ours = s._bag_rank(q, 10)
+            total, ours = s.keyword.bag_rank(q, 10)
             theirs = reference_top(s.searcher, terms, FIELD_BOOSTS, 10)
             assert [d for d, _ in ours] == [d for d, _ in theirs], q
             assert [v for _, v in ours] == pytest.approx([v for _, v in theirs], rel=1e-6)
@@ -111,16 +111,16 @@ def test_matrix_stays_exact_across_segments_and_deletions(tmp_path):
 def test_missing_matrix_files_rank_the_same(tmp_path):
     _, store = _indexed(tmp_path, 100, 3)
     with Searcher(store, semantic=False) as s:
-        before = s._bag_rank("health data grant", 10)
+        before = s.keyword.bag_rank("health data grant", 10)
     for p in store.current().glob(f"{PREFIX}*"):
         p.unlink()
     with Searcher(store, semantic=False) as s:
-        assert s._bag_rank("health data grant", 10) == before
+        assert s.keyword.bag_rank("health data grant", 10) == before
 
 
 def test_small_index_ranker_scores_exactly_like_the_matrix(tmp_path):
-    from ipsearch.matrix import Matrix, SmallRanker
-    from ipsearch.search import K1, B
+    from ipsearch.index.ranker import Matrix, SmallRanker
+    from ipsearch.retrieval.keyword import K1, B
 
     corpus, store = _indexed(tmp_path, 150, 4)
     _write_corpus(corpus, 90, 4)

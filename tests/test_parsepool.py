@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ipsearch import parsepool
+from ipsearch.index import parsepool
 from ipsearch.ingest import Skip
 
 

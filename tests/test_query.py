@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ipsearch.query import MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS, is_plain
+from ipsearch.retrieval.query import MAX_EXPANSIONS, MAX_TOTAL_EXPANSIONS, is_plain
 
 PROSE = [
     "Vitamin D (cholecalciferol) lowers the risk of fractures.",
@@ -67,7 +67,7 @@ def test_fuzzy_and_wildcard_queries_are_narrowed_with_a_note(indexed, main_run, 
 def test_wildcard_expansions_are_capped_per_word_and_in_total(indexed):
     from ipsearch.config import resolve
     from ipsearch.index import IndexStore
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     loc = resolve()
     notes: list[str] = []

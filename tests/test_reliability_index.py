@@ -21,7 +21,8 @@ import pytest
 
 from ipsearch.config import resolve
 from ipsearch.corpus import scan
-from ipsearch.index import RACY_NS, IndexStore, _same_file
+from ipsearch.index import RACY_NS, IndexStore
+from ipsearch.index.freshness import same_file as _same_file
 
 CLI = [sys.executable, "-m", "ipsearch"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ipsearch.indexdir import MARKER
+from ipsearch.index.indexdir import MARKER
 
 
 def test_rebuild_never_deletes_folders_it_did_not_make(env, main_run):

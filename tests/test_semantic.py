@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ipsearch import semantic
-from ipsearch.search import fuse
+from ipsearch.retrieval.fuse import fuse
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_model = pytest.mark.skipif(

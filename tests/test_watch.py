@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ipsearch.index import IndexStore, ensure_fresh
-from ipsearch.search import Searcher
+from ipsearch.retrieval.searcher import Searcher
 from ipsearch.watch import Watcher
 from tests.conftest import ROOT
 

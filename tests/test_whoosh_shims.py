@@ -5,7 +5,7 @@ import sys
 def test_deferred_modules_load_on_real_use():
     code = (
         "import sys\n"
-        "from ipsearch import search\n"
+        "from ipsearch.retrieval import searcher\n"
         "assert 'asyncio' not in sys.modules\n"
         "import urllib.request\n"
         "assert hasattr(urllib.request, 'Request')\n"

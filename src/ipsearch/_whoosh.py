@@ -1,4 +1,4 @@
-"""Whoosh import tweaks, shared by ``index.py`` and ``search.py`` (the only Whoosh users).
+"""Whoosh import tweaks, shared by ``ipsearch.index`` and ``ipsearch.retrieval`` (Whoosh users).
 
 A one-shot query spends most of its time importing. Whoosh pulls in three things at import time
 that a search never uses, together about a quarter of a one-shot ``ipsearch search``:

@@ -104,7 +104,7 @@ def fusion_mode(semantic: bool | None) -> str:
 def open_searcher(store, no_semantic: bool):
     """A Searcher that fuses dense similarity unless turned off; notices go to stderr once."""
     from ipsearch.index import stderr_notify
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     return Searcher(store, semantic=False if no_semantic else None, notify=stderr_notify)
 
@@ -266,7 +266,7 @@ def corpora(json_out: bool) -> int:
     """List the corpora with an index: path, files, sections, when built."""
     from ipsearch import render
     from ipsearch.config import indexes_dir, resolve
-    from ipsearch.indexdir import find_indexes
+    from ipsearch.index.indexdir import find_indexes
 
     extra = []
     with contextlib.suppress(IpsearchError):
@@ -286,7 +286,7 @@ def sections(app: App, source_glob: str | None) -> int:
     """List the indexed sections with their chair, source and line range."""
     from ipsearch import render
     from ipsearch.corpus import display_path
-    from ipsearch.search import matches_source
+    from ipsearch.retrieval.lookup import matches_source
 
     store = app.fresh_store()
     rows = [
@@ -314,7 +314,7 @@ def show(app: App, section: str) -> int:
     from ipsearch import render
     from ipsearch.corpus import display_path
     from ipsearch.locator import page_wide, parse_page_ref
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     store = app.fresh_store()
     with Searcher(store) as s:

@@ -110,6 +110,6 @@ def resolve(corpus: str | None = None, index: str | None = None) -> Locations:
 
 def _holds(index: Path, corpus: Path) -> bool:
     """Whether ``index`` is an existing ipsearch index built from ``corpus``."""
-    from ipsearch.indexdir import indexed_corpus
+    from ipsearch.index.indexdir import indexed_corpus
 
     return index.is_dir() and indexed_corpus(index) == str(corpus)

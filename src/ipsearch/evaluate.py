@@ -14,7 +14,7 @@ from ipsearch.answer import Pipeline
 from ipsearch.answer.reader import MAX_WORDS
 from ipsearch.errors import UsageError, read_input
 from ipsearch.models import Answer, Citation, EvalOutcome, EvalReport
-from ipsearch.search import Searcher
+from ipsearch.retrieval.searcher import Searcher
 from ipsearch.verify import verify_quote
 
 MRR_DEPTH = 10

@@ -94,7 +94,7 @@ def run(
     fusion: str = "auto",
 ) -> IRReport:
     from ipsearch.index import IndexStore, stderr_notify
-    from ipsearch.search import Searcher
+    from ipsearch.retrieval.searcher import Searcher
 
     for name in ("corpus.jsonl", "queries.tsv", "qrels.tsv"):
         if not (collection / name).is_file():

@@ -41,7 +41,7 @@ class Tools:
 
     def _open(self):
         from ipsearch.index import ensure_fresh, stderr_notify
-        from ipsearch.search import Searcher
+        from ipsearch.retrieval.searcher import Searcher
 
         ensure_fresh(self.store, stderr_notify)
         generation = self.store.current()

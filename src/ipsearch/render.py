@@ -24,8 +24,8 @@ from ipsearch.models import (
     TopicResult,
 )
 from ipsearch.render_places import line_no, located, place, section_lines, section_place
+from ipsearch.retrieval.snippets import MARK_END, MARK_START, plain
 from ipsearch.safe_text import clean, clean_all, json_safe
-from ipsearch.search import MARK_END, MARK_START, plain
 
 
 class Style:

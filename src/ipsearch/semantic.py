@@ -4,7 +4,8 @@ Section vectors are computed at ingest, by the index writer under its lock, and 
 live generation beside the Whoosh files (``vectors.npz``: section ids, a hash of each embedded
 text, the unit-length vectors, and a stamp of the corpus content they were made from). Only
 sections whose text changed are embedded again; a rebuild reuses the previous generation's
-vectors the same way. Queries are embedded at query time (one short text, a few milliseconds).
+vectors the same way. Queries are embedded at query time (one short text, a few milliseconds) by
+``ipsearch.retrieval.dense``, which scores them against these vectors.
 
 Everything heavy (numpy, onnxruntime, tokenizers, the model) is imported or loaded only when a
 vector is needed, so keyword-only runs pay nothing for this module. When the model or its
@@ -307,53 +308,3 @@ def sync(
         [s.kind for s in sections],
     ).save(gen)
     return len(todo)
-
-
-class Dense:
-    """Cosine similarity of queries to the sections of one index generation."""
-
-    def __init__(self, vectors: SectionVectors) -> None:
-        self.vectors = vectors
-        self._cache: dict[str, np.ndarray] = {}
-
-    @classmethod
-    def open(cls, gen: Path | None, manifest: dict, notify: Notify) -> Dense | None:
-        """Dense scoring for ``gen``, or None (told once) when it cannot be trusted or run."""
-        why = unavailable()
-        if why:
-            tell_once(notify, f"semantic search off ({why}); using keyword ranking only")
-            return None
-        vectors = SectionVectors.load(gen) if gen else None
-        if vectors is None or vectors.stamp != corpus_stamp(manifest):
-            tell_once(
-                notify,
-                "semantic vectors are missing or out of date; using keyword ranking only "
-                "(run `ipsearch ingest` to make them)",
-            )
-            return None
-        return cls(vectors)
-
-    def embed(self, text: str) -> np.ndarray:
-        if text not in self._cache:
-            self._cache[text] = embedder().embed([text])[0]
-        return self._cache[text]
-
-    def scores(self, text: str, kinds: tuple[str, ...] | None = None) -> dict[str, float]:
-        """Similarity of ``text`` to every section (of ``kinds``), by section id."""
-        import numpy as np
-
-        v = self.vectors
-        if not v.ids:
-            return {}
-        best = np.maximum.reduceat(v.matrix @ self.embed(text), v.starts)
-        score = best.reshape(-1, 2).mean(axis=1)
-        return {
-            sid: float(score[i]) for i, sid in enumerate(v.ids) if not kinds or v.kinds[i] in kinds
-        }
-
-    def similarities(self, text: str, others: list[str]) -> list[float]:
-        """Cosine of ``text`` to each of ``others`` (e.g. the sentences of one section)."""
-        if not others:
-            return []
-        q = self.embed(text)
-        return [float(v @ q) for v in embedder().embed(others)]

@@ -18,7 +18,7 @@ from ipsearch.answer.reader import Candidate, Reader
 from ipsearch.answer.terms import Vocabulary
 from ipsearch.answer.which import Place, PlaceRanker, item_nouns
 from ipsearch.models import Answer, TopicMatch, TopicResult
-from ipsearch.search import Searcher
+from ipsearch.retrieval.searcher import Searcher
 
 NEAREST = 3
 

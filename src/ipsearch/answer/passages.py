@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipsearch.models import Section
-from ipsearch.search import FUSE_DEPTH, Searcher, fuse
+from ipsearch.retrieval.fuse import FUSE_DEPTH, fuse
+from ipsearch.retrieval.searcher import Searcher
 from ipsearch.textutil import split_sentences
 
 TOP_SECTIONS = 8

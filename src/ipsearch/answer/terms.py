@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 import re
 
-from ipsearch.search import Searcher, analyze, doc_frequencies, respell, same_stem
+from ipsearch.retrieval.searcher import Searcher
+from ipsearch.retrieval.spelling import respell
+from ipsearch.retrieval.terms import analyze, doc_frequencies, same_stem
 
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 

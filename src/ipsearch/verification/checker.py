@@ -16,7 +16,7 @@ from ipsearch.corpus import display_path
 from ipsearch.errors import UsageError
 from ipsearch.locator import on_page, unit_of
 from ipsearch.models import Section
-from ipsearch.search import Searcher
+from ipsearch.retrieval.searcher import Searcher
 from ipsearch.verification.align import (
     Difference,
     Span,

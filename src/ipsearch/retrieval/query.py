@@ -13,22 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-# Per-field weights of BM25F. The body carries the evidence; a section's title, its own name,
-# chair and acronyms are short fields whose match says "this section is about that". The
-# document's title and the words of the file path say what the whole page is about: they
-# count, lightly, for each of its sections. Every field here is searched by plain words and
-# by the query language, and ranked by the matrix.
-FIELD_BOOSTS = {
-    "body": 1.0,
-    "section": 0.3,
-    "name": 1.0,
-    "chair": 1.0,
-    "aliases": 1.0,
-    "doc": 0.3,
-    "path": 0.2,
-}
-# Page-wide fields: in every section of a page, so they say nothing about one section's words.
-PAGE_FIELDS = ("doc", "path")
+from ipsearch.index.schema import FIELD_BOOSTS
+
 SEARCH_FIELDS = list(FIELD_BOOSTS)
 FIELD_ALIASES = {
     "section": ["title", "heading"],

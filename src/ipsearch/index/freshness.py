@@ -19,7 +19,7 @@ from ipsearch.errors import IndexError_, IndexLocked
 from ipsearch.models import IngestReport
 
 if TYPE_CHECKING:
-    from ipsearch.index import IndexStore
+    from ipsearch.index.store import IndexStore
 
 Notify = Callable[[str], None]
 

@@ -3,7 +3,7 @@
 A section is searched by its body (heading path + text, rows with their header, fields with
 their key), its own title, name, chair and acronyms, the document's title, and the words of its
 file path (``manage-secrets``, ``ch03-02-data-types``). Field weights live in one dict,
-``search.FIELD_BOOSTS``.
+``FIELD_BOOSTS``, used by the matrix, the query parser and the scorer alike.
 """
 
 from __future__ import annotations
@@ -16,6 +16,22 @@ from ipsearch.ingest import index_form
 from ipsearch.ingest.model import Block
 from ipsearch.models import Section
 
+# Per-field weights of BM25F. The body carries the evidence; a section's title, its own name,
+# chair and acronyms are short fields whose match says "this section is about that". The
+# document's title and the words of the file path say what the whole page is about: they
+# count, lightly, for each of its sections. Every field here is searched by plain words and
+# by the query language, and ranked by the matrix.
+FIELD_BOOSTS = {
+    "body": 1.0,
+    "section": 0.3,
+    "name": 1.0,
+    "chair": 1.0,
+    "aliases": 1.0,
+    "doc": 0.3,
+    "path": 0.2,
+}
+# Page-wide fields: in every section of a page, so they say nothing about one section's words.
+PAGE_FIELDS = ("doc", "path")
 _BLOCK_FIELDS = [f.name for f in fields(Block)]
 _OPTIONAL = [k for k in _BLOCK_FIELDS if k not in ("kind", "text", "first", "last")]
 
@@ -24,7 +40,7 @@ def make_schema():
     from whoosh.analysis import StandardAnalyzer
     from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
 
-    from ipsearch.index import text_analyzer
+    from ipsearch.index.analysis import text_analyzer
 
     stem = text_analyzer()
     # Unstemmed, no stop words: the vocabulary that "did you mean" corrects against.

@@ -14,20 +14,37 @@ import errno
 import fcntl
 import json
 import os
+import pickle
 import shutil
+import struct
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ipsearch.errors import IndexError_, IndexLocked, UsageError
+from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked, UsageError
 
 MARKER = "ipsearch-index.json"
 CURRENT = "CURRENT"
 LOCK = ".lock"
 MARKER_VERSION = 1
+# Errors Whoosh lets through when index files are truncated, missing or garbled.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    struct.error,
+    pickle.UnpicklingError,
+    zlib.error,
+)
+
+
+def damaged(root: Path, e: BaseException) -> IndexCorrupt:
+    return IndexCorrupt(
+        f"index in {root} is damaged ({type(e).__name__}); run `ipsearch ingest --rebuild`"
+    )
 
 
 def fail(root: Path, e: OSError) -> IndexError_:

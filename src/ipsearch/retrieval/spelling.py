@@ -1,0 +1,44 @@
+"""\"Did you mean\": words the index has never seen, respelt from its unstemmed vocabulary."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from ipsearch.retrieval.query import query_words
+
+if TYPE_CHECKING:
+    from ipsearch.retrieval.searcher import Searcher
+
+
+def correct(searcher, qstring: str) -> str | None:
+    """Respell words the index has never seen, using its unstemmed vocabulary."""
+    reader = searcher.reader()
+    corrector = None
+    fixed = qstring
+    changed = False
+    for word in query_words(qstring):
+        low = word.lower()
+        # Over 40 letters is no word to respell, and the edit-distance search grows with
+        # length (a 10,000-letter query took seconds).
+        if len(low) < 4 or len(low) > 40 or any(c.isdigit() for c in low):
+            continue
+        if reader.doc_frequency("words", low):
+            continue
+        # A word the corpus uses in another form ("page" where it says "pages") is no typo.
+        stems = [t.text for t in searcher.schema["body"].analyzer(low)]
+        if stems and all(("body", s) in reader for s in stems):
+            continue
+        if corrector is None:
+            corrector = searcher.corrector("words")
+        maxdist = 1 if len(low) < 6 else 2
+        best = corrector.suggest(low, limit=1, maxdist=maxdist, prefix=1)
+        if best and best[0] != low:
+            fixed, n = re.subn(rf"(?<![\w:]){re.escape(word)}(?![\w:])", best[0], fixed, count=1)
+            changed = changed or n > 0
+    return fixed if changed else None
+
+
+def respell(searcher: Searcher, text: str) -> str | None:
+    """``text`` with words the index has never seen respelt, or None when nothing changed."""
+    return correct(searcher.searcher, text)
