@@ -14,18 +14,17 @@ runtime is missing, callers get ``None`` and go keyword-only; the reason is told
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ipsearch.index.indexdir import replace_atomically
 from ipsearch.models import Section
 from ipsearch.textutil import split_sentences
 
@@ -215,11 +214,10 @@ class SectionVectors:
         # that are not there. Each file is written under a random O_EXCL name and renamed, so a
         # reader never sees half a file and a link planted in the folder cannot take the write.
         rows = gen / _rows_file(self.stamp)
-        _write_atomic(
-            gen, rows, lambda f: np.save(f, np.ascontiguousarray(self.matrix, dtype=np.float32))
+        replace_atomically(
+            rows, lambda f: np.save(f, np.ascontiguousarray(self.matrix, dtype=np.float32))
         )
-        _write_atomic(
-            gen,
+        replace_atomically(
             gen / VECTORS,
             lambda f: np.savez(
                 f,
@@ -233,18 +231,6 @@ class SectionVectors:
         for old in gen.glob("vectors-*.npy"):
             if old.name != rows.name:
                 old.unlink(missing_ok=True)
-
-
-def _write_atomic(folder: Path, target: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=target.name + ".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _rows_file(stamp: str) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from ipsearch.errors import IndexCorrupt, IndexError_, IndexLocked, UsageError
 
@@ -51,16 +52,17 @@ def fail(root: Path, e: OSError) -> IndexError_:
     return IndexError_(f"cannot write index {root}: {e.strerror or e}")
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` whole: readers see the old or the new text, never a mix.
+def replace_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Replace ``path`` whole with what ``write`` writes: readers see the old or the new file,
+    never a mix.
 
     The temporary file is created with ``O_EXCL`` under a random name, so a link planted at a
     predictable name cannot make this write land in another file.
     """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -68,6 +70,10 @@ def atomic_write(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write(path: Path, text: str) -> None:
+    replace_atomically(path, lambda f: f.write(text.encode("utf-8")))
 
 
 def open_lock(root: Path) -> int:

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from array import array
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ipsearch.index.indexdir import replace_atomically
 
 if TYPE_CHECKING:
     import numpy as np
@@ -186,13 +187,13 @@ def build(gen: Path, weights: Mapping[str, float]) -> int:
                 continue
             arrays = _segment_arrays(seg_reader, fields)
             for name, arr in arrays.items():
-                tmp = base.with_name(f"{base.name}.{name}.tmp{os.getpid()}.npy")
-                np.save(tmp, arr, allow_pickle=False)
-                os.replace(tmp, base.with_name(f"{base.name}.{name}.npy"))
+                replace_atomically(
+                    base.with_name(f"{base.name}.{name}.npy"),
+                    lambda f, arr=arr: np.save(f, arr, allow_pickle=False),
+                )
             # The metadata goes last: a matrix without it is incomplete and rebuilt.
-            tmp = meta_path.with_name(meta_path.name + f".tmp{os.getpid()}")
-            tmp.write_text(json.dumps(_segment_meta(seg_reader, fields)))
-            os.replace(tmp, meta_path)
+            meta = json.dumps(_segment_meta(seg_reader, fields))
+            replace_atomically(meta_path, lambda f, meta=meta: f.write(meta.encode("utf-8")))
             built += 1
     for p in gen.glob(f"{PREFIX}*"):
         if p.name[len(PREFIX) :].split(".", 1)[0] not in keep:
