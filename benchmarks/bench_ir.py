@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ipsearch import irbench
 from ipsearch.irmetrics import evaluate
-from ipsearch.render import bench_json
+from ipsearch.render.json import bench_json
 
 
 def _docs(collection: Path) -> list[tuple[str, str]]:

@@ -161,9 +161,9 @@ def test_summary_line_counts_skips_by_reason_and_verbose_lists_them(home, cli):
 
 
 def test_progress_bar_only_on_a_terminal_after_two_seconds(monkeypatch, capsys):
-    from ipsearch import cli as cli_module
+    from ipsearch.cli.ingest import _Progress
 
-    progress = cli_module._Progress()
+    progress = _Progress()
     progress(0, 10, "a.txt")
     assert progress.bar is None  # quick runs show nothing
     progress.started -= 5

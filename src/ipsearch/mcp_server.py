@@ -53,43 +53,43 @@ class Tools:
         return self._searcher
 
     def search(self, query: str, limit: int = 10) -> dict[str, Any]:
-        from ipsearch import render
+        from ipsearch.render.json import search_json
 
         with self._lock:
-            return render.search_json(self._open().search(query, limit=limit))
+            return search_json(self._open().search(query, limit=limit))
 
     def ask(self, question: str) -> dict[str, Any]:
-        from ipsearch import render
         from ipsearch.answer import Pipeline
+        from ipsearch.render.json import answer_json
 
         if not question.strip():
             raise UsageError("empty question")
         with self._lock:
-            return render.answer_json(Pipeline(self._open()).ask(question.strip()))
+            return answer_json(Pipeline(self._open()).ask(question.strip()))
 
     def which(self, topic: str, limit: int = 10) -> dict[str, Any]:
-        from ipsearch import render
         from ipsearch.answer import Pipeline
+        from ipsearch.render.json import topics_json
 
         if not topic.strip():
             raise UsageError("empty topic")
         with self._lock:
-            return render.topics_json(Pipeline(self._open()).which(topic.strip(), limit=limit))
+            return topics_json(Pipeline(self._open()).which(topic.strip(), limit=limit))
 
     def show(self, target: str) -> dict[str, Any]:
-        from ipsearch import render
         from ipsearch.corpus import display_path
+        from ipsearch.render.json import show_json
 
         with self._lock:
             found = self._open().section(target)
-            return render.show_json(found, display_path(self.store.corpus, found.source))
+            return show_json(found, display_path(self.store.corpus, found.source))
 
     def verify_quote(self, quote: str) -> dict[str, Any]:
-        from ipsearch import render
+        from ipsearch.render.json import verify_json
         from ipsearch.verification import QuoteChecker
 
         with self._lock:
-            return render.verify_json([QuoteChecker(self._open()).run(quote)])
+            return verify_json([QuoteChecker(self._open()).run(quote)])
 
 
 def error_message(e: Exception) -> str:

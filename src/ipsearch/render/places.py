@@ -1,4 +1,4 @@
-"""How places print: ``a.md:3-5``, ``a.pdf#page=2:3-5``, ``a.docx ¶3-5``; and a PDF page."""
+"""How places print: ``a.md:3-5``, ``a.pdf#page=2:3-5``, ``a.docx ¶3-5``; headings; a PDF page."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from ipsearch.locator import PARAGRAPH_FORMATS, split
 from ipsearch.models import Section
 
 if TYPE_CHECKING:
-    from ipsearch.render import Style
+    from ipsearch.render.style import Style
 
 
 def place(
@@ -72,3 +72,12 @@ def page_human(source: str, page: int, lines: list[str], st: Style) -> None:
     width = len(str(len(lines)))
     for n, text in enumerate(lines, 1):
         st.echo(f"{st.line(str(n).rjust(width))}: {text}")
+
+
+def section_heading(st: Style, title: str, name: str | None, chair: str | None) -> str:
+    head = st.title(title)
+    if name and name.lower() != title.lower():
+        head += f" — {name}"
+    if chair:
+        head += st.dim(f" (chair: {chair})")
+    return head
