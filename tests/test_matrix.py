@@ -60,6 +60,15 @@ def _write_corpus(corpus: Path, n: int, seed: int) -> None:
     (corpus / f"notes{seed}.md").write_text("\n\n".join(md) + "\n")
 
 
+
+@pytest.fixture(autouse=True)
+def _matrix_for_small_indexes(monkeypatch):
+    """These collections are small; the matrix path is the one under test."""
+    import ipsearch.index.ranker as ranker_module
+
+    monkeypatch.setattr(ranker_module, "SMALL_INDEX", 0)
+
+
 def _indexed(tmp_path: Path, n: int, seed: int) -> tuple[Path, IndexStore]:
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -203,9 +203,15 @@ def build(gen: Path, weights: Mapping[str, float]) -> int:
 
 def sync(gen: Path, notify: Callable[[str], None]) -> None:
     """Build ``gen``'s missing matrices for the searched fields; never fails the ingest."""
+    from whoosh import index as windex
+
+    from ipsearch.index.ranker import SMALL_INDEX
     from ipsearch.index.schema import FIELD_BOOSTS
 
     try:
+        with windex.open_dir(str(gen)).reader() as reader:
+            if reader.doc_count_all() < SMALL_INDEX:
+                return  # ranked in plain Python from the postings (index/ranker.py)
         build(gen, FIELD_BOOSTS)
     except Exception as e:  # a search still ranks the same, building the matrix in memory
         notify(f"warning: ranking matrix not written ({type(e).__name__}: {e})")

@@ -20,16 +20,14 @@ if TYPE_CHECKING:
     import numpy as np
 
 # Below this many sections a query is scored in plain Python from Whoosh's postings (a few
-# milliseconds), unless numpy is loaded already: importing it would cost a one-shot query more
-# (~0.1 s, measured by benchmarks/startup.py) than the scoring it speeds up.
+# milliseconds): importing numpy would cost a one-shot query more (~0.1 s, measured by
+# benchmarks/startup.py) than the scoring it speeds up, and no matrix is built at ingest.
 SMALL_INDEX = 5000
 
 
 def ranker(gen: Path | None, reader, weights: Mapping[str, float], k1: float, b: float):
     """The fastest exact BM25F ranker for this index: ``top(terms, limit, allowed)``."""
-    import sys
-
-    if "numpy" not in sys.modules and reader.doc_count_all() < SMALL_INDEX:
+    if reader.doc_count_all() < SMALL_INDEX:
         return SmallRanker(reader, weights, k1, b)
     return Matrix.open(gen, reader, weights, k1, b)
 
