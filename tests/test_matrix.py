@@ -60,7 +60,6 @@ def _write_corpus(corpus: Path, n: int, seed: int) -> None:
     (corpus / f"notes{seed}.md").write_text("\n\n".join(md) + "\n")
 
 
-
 @pytest.fixture(autouse=True)
 def _matrix_for_small_indexes(monkeypatch):
     """These collections are small; the matrix path is the one under test."""
