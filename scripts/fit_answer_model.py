@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from ipsearch.answer import Pipeline  # noqa: E402
+from ipsearch.answer.analysis import ANSWER_KINDS  # noqa: E402
 from ipsearch.answer.builder import PLACE_ANSWERED  # noqa: E402
 from ipsearch.answer.features import PLACE_FEATURES, SPAN_FEATURES  # noqa: E402
 from ipsearch.answer.model import (  # noqa: E402
@@ -35,6 +36,7 @@ from ipsearch.answer.model import (  # noqa: E402
     gate_row,
 )
 from ipsearch.answer.passages import heading_path  # noqa: E402
+from ipsearch.answer.reader import CERTAIN_TYPES  # noqa: E402
 from ipsearch.evaluate import answer_matches, load_gold, place_matches  # noqa: E402
 
 # (name, corpus folder, gold file); a corpus is used when both exist.
@@ -170,21 +172,27 @@ def place_right(item: dict, p: dict) -> bool:
     return p["right"] if item["type"] == "place" and item["has_answers"] else p["ok"]
 
 
+def threshold(gate: dict, answer_type: str) -> float:
+    """As ``Scorer.threshold_for``."""
+    return (gate.get("by_type") or {}).get(answer_type, gate["threshold"])
+
+
 def decide(item: dict, gates: dict, m: dict) -> dict:
     """What the answer builder would do: mirrors builder.AnswerBuilder.run."""
     res = {"answered": False, "short": False, "right": False, "place_ok": False, "conf": 0.0}
     sp, pl = gates.get("span"), gates.get("place")
     pconf = prob(m["place_gate"], pl[0]) if pl else 0.0
+    t_place = threshold(m["place_gate"], item["type"])
     if item["type"] == "place":
-        if pl and pconf >= m["place_gate"]["threshold"]:
+        if pl and pconf >= t_place:
             res.update(answered=True, short=True, conf=pconf, place_ok=pl[1]["ok"],
                        right=place_right(item, pl[1]))  # fmt: skip
         return res
     sconf = prob(m["span_gate"], sp[0]) if sp else 0.0
-    if sp and sconf >= m["span_gate"]["threshold"]:
+    if sp and sconf >= threshold(m["span_gate"], item["type"]):
         return {"answered": True, "short": True, "right": sp[1]["right"],
                 "place_ok": sp[1]["ok"], "conf": sconf}  # fmt: skip
-    if item["type"] in PLACE_ANSWERED and pl and pconf >= m["place_gate"]["threshold"]:
+    if item["type"] in PLACE_ANSWERED and pl and pconf >= t_place:
         res.update(answered=True, conf=pconf, place_ok=pl[1]["ok"], right=pl[1]["ok"])
     return res
 
@@ -273,8 +281,54 @@ def fit(data: dict[str, list[dict]]) -> dict:
             if best is None or u > best[0]:
                 best = (u, ts, tp)
     m["span_gate"]["threshold"], m["place_gate"]["threshold"] = float(best[1]), float(best[2])
+    by_type(m, g_items, g_rows)
     m["span"]["threshold"] = m["place"]["threshold"] = 0.0
     return m
+
+
+def group_of(answer_type: str) -> str:
+    """Types share a threshold by how sure the wording is of the answer's kind: too few
+    held-out questions of one type to choose a threshold of its own."""
+    return "place" if answer_type == "place" else (
+        "certain" if answer_type in CERTAIN_TYPES else "open")  # fmt: skip
+
+
+def by_type(m: dict, items: list[dict], rows: list[dict]) -> None:
+    """Per group of answer types, the (span, place) thresholds where that group's held-out
+    decisions do best, kept where they beat the global pair; one group's decisions do not
+    depend on another's thresholds, so each is chosen alone. Stored per type."""
+    m["span_gate"]["by_type"], m["place_gate"]["by_type"] = {}, {}
+    for group in ("certain", "open", "place"):
+        types = [t for t in ANSWER_KINDS if group_of(t) == group]
+        sel = [(it, g) for it, g in zip(items, rows, strict=True) if group_of(it["type"]) == group]
+        its, gs = [it for it, _ in sel], [g for _, g in sel]
+        base = figures(its, gs, m)
+        best = (base["utility"], None, None)
+        for ts in GRID if group != "place" else [m["span_gate"]["threshold"]]:
+            for tp in GRID[::2]:
+                for t in types:
+                    m["span_gate"]["by_type"][t], m["place_gate"]["by_type"][t] = ts, tp
+                f = figures(its, gs, m)
+                # Never bought with more wrong answers or answered negatives than the global
+                # pair gives: a handful of held-out near misses cannot vouch for a laxer gate.
+                if f["utility"] > best[0] + 1e-9 and not worse(f, base):
+                    best = (f["utility"], float(ts), float(tp))
+        for t in types:
+            del m["span_gate"]["by_type"][t], m["place_gate"]["by_type"][t]
+            if best[1] is not None:
+                if group != "place":
+                    m["span_gate"]["by_type"][t] = best[1]
+                m["place_gate"]["by_type"][t] = best[2]
+
+
+def worse(f: dict, base: dict) -> bool:
+    """More wrong short answers or more answered negatives than ``base``."""
+    return f["wrong"] > base["wrong"] or negatives_answered(f) > negatives_answered(base)
+
+
+def negatives_answered(f: dict) -> int:
+    done, total = map(int, f["neg_abstained"].split("/"))
+    return total - done
 
 
 def reliability(conf: list[tuple[float, bool]]) -> str:
@@ -368,6 +422,8 @@ def write(path: Path, m: dict, corpora: list[str]) -> None:
 
 
 def _round(v):
+    if isinstance(v, dict):
+        return {k: round(x, 6) for k, x in v.items()}
     return [round(x, 6) for x in v] if isinstance(v, list) else round(v, 6)
 
 

@@ -82,7 +82,7 @@ class Pipeline:
         out = []
         for i, p in enumerate(places):
             conf = self.builder.place_confidence(places, i)
-            if conf < self.models.place_gate.threshold or p.evidence is None:
+            if conf < self.models.place_gate.threshold_for(a.type) or p.evidence is None:
                 continue
             cite = self.builder.citer.cite(p.evidence, conf)
             if cite:

@@ -29,6 +29,12 @@ class Scorer:
     mean: list[float]
     scale: list[float]
     threshold: float
+    # Gates only: a threshold per answer type where the fit had enough held-out answers of
+    # that type to choose one (a date's gate can be laxer than a definition's).
+    by_type: dict[str, float] | None = None
+
+    def threshold_for(self, answer_type: str) -> float:
+        return (self.by_type or {}).get(answer_type, self.threshold)
 
     def z(self, x: dict[str, float]) -> float:
         z = self.intercept
