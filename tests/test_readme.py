@@ -104,10 +104,10 @@ def make_workdir(base: Path) -> tuple[Path, dict]:
     for gold in (ROOT / "eval").glob("*.jsonl"):
         shutil.copy(gold, base / "eval" / gold.name)
     shutil.copytree(ROOT / "examples", base / "examples")
-    # A folder of the seed page laid out as PDF and Word documents (`--corpus docs` examples).
+    # A folder with the seed page laid out as a PDF leaflet (the `--corpus docs` examples).
     made = write_all(base / "made")
     (base / "docs").mkdir()
-    for name in ("leaflet.pdf", "leaflet.docx"):
+    for name in ("leaflet.pdf",):
         shutil.copy(made[name], base / "docs" / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith("IPSEARCH_")}
     env.update(NO_COLOR="1", COLUMNS="100", HOME=str(base))
