@@ -38,7 +38,7 @@ class Block:
     header: list[str] | None = None  # table row: the header cells of its table
     key: str | None = None  # field: its key as written ("owner_slack", "Chaired by")
     page: int | None = None  # PDF: the 1-based page the block is on (lines count within it)
-    raw: str | None = None  # field: its line(s) as a reader sees them ("Chaired by: Airbus")
+    raw: str | None = None  # field: its line(s) as a reader sees them ("Owner: Platform team")
 
     def shown(self) -> str:
         """The block as a reader sees it on its lines: a field with its key, as written."""

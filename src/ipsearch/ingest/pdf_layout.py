@@ -252,7 +252,7 @@ def _block(lines: list[Line], col: tuple[float, float]) -> PdfBlock:
         kind, (key, text) = "field", field
     block = PdfBlock(kind, text, first.no, lines[-1].no, level=level, key=key, page=first.page)
     if key is not None:
-        block.raw = lines[0].text  # the field as the page shows it: "Chaired by: Airbus"
+        block.raw = lines[0].text  # the field as the page shows it: "Owner: Platform team"
     # The marked text has the same length as the reader's (one char per hyphen), so the
     # block's text is its tail.
     marked = " ".join(ln.raw.strip() for ln in lines)

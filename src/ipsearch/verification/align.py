@@ -25,7 +25,7 @@ _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
 )
-# An amount, a date or a number is one token, so "£13 million" vs "£131 million" is one change.
+# An amount, a date or a number is one token, so "£12 million" vs "£121 million" is one change.
 _FIGURE = (
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?\s+\d{{4}}"
     rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
