@@ -15,24 +15,29 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from functools import cache
 from pathlib import Path
-
-from whoosh.analysis.tokenizers import default_pattern
 
 from ipsearch.index.indexdir import replace_atomically
 from ipsearch.ingest import index_form
 from ipsearch.models import Section
 
 FILE = "vocabulary.tsv"
-# Words as Whoosh's StandardAnalyzer without a stop list splits them: its own pattern,
-# lowercased, with no minimum length (the minimum goes with the stop list).
-_WORD = re.compile(default_pattern.pattern.replace("(", "(?:"))
+
+
+@cache
+def _word() -> re.Pattern:
+    """Words as Whoosh's StandardAnalyzer without a stop list splits them: its own pattern,
+    lowercased, with no minimum length (the minimum goes with the stop list)."""
+    from whoosh.analysis.tokenizers import default_pattern
+
+    return re.compile(default_pattern.pattern.replace("(", "(?:"))
 
 
 def section_words(s: Section) -> list[str]:
     """The words of a section that spelling knows: title, name, chair, text and aliases."""
     text = index_form(" ".join([s.title, s.name or "", s.chair or "", s.text, *s.aliases]))
-    return [w.lower() for w in _WORD.findall(text)]
+    return [w.lower() for w in _word().findall(text)]
 
 
 def read(gen: Path) -> dict[str, int] | None:
