@@ -43,13 +43,14 @@ def section_words(s: Section) -> list[str]:
 def read(gen: Path) -> dict[str, int] | None:
     """``word → count`` of a generation, or None when it has no vocabulary file."""
     try:
-        text = (gen / FILE).read_text(encoding="utf-8")
+        text = (gen / FILE).read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return None
     counts: dict[str, int] = {}
+    # A damaged line costs only its word's respellings, never the search.
     for line in text.splitlines():
         word, _, n = line.rpartition("\t")
-        if word:
+        if word and n.isdigit():
             counts[word] = int(n)
     return counts
 
