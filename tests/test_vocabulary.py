@@ -16,7 +16,12 @@ def test_incremental_vocabulary_equals_a_rebuild(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.md").write_text("# Reactors\n\nNuclear decommissioning of reactors.\n")
-    (corpus / "b.md").write_text("# Budget\n\nThe budget pays for decommissioning.\n")
+    # A table: its rows are indexed with their header ("Item: ...; Cost: ..."), and the words
+    # taken away when the file changes must be those that were added.
+    (corpus / "b.md").write_text(
+        "# Budget\n\nThe budget pays for decommissioning.\n\n"
+        "| Item | Cost |\n|---|---|\n| Pumps | 10 |\n| Valves | 20 |\n"
+    )
     (corpus / "c.md").write_text("# Gone\n\nA zebra crossing.\n")
     store = IndexStore(tmp_path / "idx", corpus)
     store.update()
@@ -36,6 +41,7 @@ def test_incremental_vocabulary_equals_a_rebuild(tmp_path):
     assert incremental == _vocab(rebuilt)
     assert "zebra" not in incremental and incremental["decommissioning"] == 1
     assert incremental["nuclear"] == 2 and incremental["treasury"] == 1
+    assert "item" not in incremental and "pumps" not in incremental
 
 
 def test_respelling_reads_the_vocabulary_only_for_unknown_words(tmp_path):

@@ -35,8 +35,15 @@ def _word() -> re.Pattern:
 
 
 def section_words(s: Section) -> list[str]:
-    """The words of a section that spelling knows: title, name, chair, text and aliases."""
-    text = index_form(" ".join([s.title, s.name or "", s.chair or "", s.text, *s.aliases]))
+    """The words of a section that spelling knows: title, name, chair, text and aliases.
+
+    The text is taken from the blocks (what ``Section.text`` was built from), as a section read
+    back from the index gives the same words to take away as it gave when it was written.
+    """
+    from ipsearch.sections import index_text
+
+    body = "\n".join(index_text(s.blocks))
+    text = index_form(" ".join([s.title, s.name or "", s.chair or "", body, *s.aliases]))
     return [w.lower() for w in _word().findall(text)]
 
 
