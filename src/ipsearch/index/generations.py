@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ipsearch.errors import IndexError_
-from ipsearch.index import indexdir
+from ipsearch.index import indexdir, vocabulary
 from ipsearch.index.freshness import racy, stat_entry
 from ipsearch.index.indexdir import damaged
 from ipsearch.index.schema import make_schema, section_from_fields, to_doc
 from ipsearch.models import IngestReport
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 Notify = Callable[[str], None]
 
 
@@ -29,9 +29,20 @@ def _skipped(f, digest: str, reason: str) -> dict:
 
 
 def write_files(
-    writer, todo, report: IngestReport, progress, corpus: Path, known: dict | None = None
+    writer,
+    todo,
+    report: IngestReport,
+    progress,
+    corpus: Path,
+    vocab: vocabulary.Builder,
+    known: dict | None = None,
 ) -> dict[str, dict]:
     """Parse ``todo`` and write its sections; returns the manifest entries of the files."""
+
+    def delete(rel: str) -> None:
+        writer.delete_by_term("source", rel)
+        vocab.drop(rel)
+
     from ipsearch.index.parsepool import parse_all
     from ipsearch.ingest import Skip, Unreadable
 
@@ -57,7 +68,7 @@ def write_files(
             continue
         except Skip as e:
             report.skipped.append((f.rel, str(e)))
-            writer.delete_by_term("source", f.rel)
+            delete(f.rel)
             # Remembered, so an unchanged skipped file is not re-read on every run.
             entries[f.rel] = _skipped(f, digest, str(e))
             continue
@@ -66,13 +77,14 @@ def write_files(
             # the manifest remembers it, so it is not re-read on every query.
             reason = f"could not be parsed ({type(e).__name__})"
             report.skipped.append((f.rel, reason))
-            writer.delete_by_term("source", f.rel)
+            delete(f.rel)
             entries[f.rel] = _skipped(f, digest, reason)
             continue
         report.warnings.extend(parsed.warnings)
-        writer.delete_by_term("source", f.rel)
+        delete(f.rel)
         for s in sections:
             writer.add_document(**to_doc(s))
+        vocab.add(sections)
         entries[f.rel] = {
             "hash": digest,
             **stat_entry(f),
@@ -118,16 +130,21 @@ class Generations:
             except Exception as e:
                 raise damaged(self.root, e) from e
             writer = ix.writer(limitmb=128)
+            vocab = vocabulary.Builder(live)
             try:
                 for rel in removed:
                     writer.delete_by_term("source", rel)
+                    vocab.drop(rel)
                 known = old.get("files", {})
-                entries = write_files(writer, todo, report, progress, self.corpus, known)
+                entries = write_files(writer, todo, report, progress, self.corpus, vocab, known)
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 raise
+            finally:
+                vocab.close()
             files = {**unchanged, **entries}
+            vocab.write(gen)
             self._save_manifest(gen, files)
             self._after_commit(gen, live, notify)
             self._swap(gen)
@@ -163,12 +180,14 @@ class Generations:
             gen.mkdir(parents=True)
             ix = windex.create_in(str(gen), make_schema())
             writer = ix.writer(limitmb=256)
+            vocab = vocabulary.Builder()
             try:
-                entries = write_files(writer, todo, report, progress, self.corpus)
+                entries = write_files(writer, todo, report, progress, self.corpus, vocab)
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 raise
+            vocab.write(gen)
             self._save_manifest(gen, entries)
             self._after_commit(gen, self.current(), notify)
             self._swap(gen)

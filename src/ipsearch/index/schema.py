@@ -41,14 +41,11 @@ _OPTIONAL = [k for k in _BLOCK_FIELDS if k not in ("kind", "text", "first", "las
 
 
 def make_schema():
-    from whoosh.analysis import StandardAnalyzer
-    from whoosh.fields import DATETIME, ID, NUMERIC, STORED, TEXT, Schema
+    from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
     from ipsearch.index.analysis import text_analyzer
 
     stem = text_analyzer()
-    # Unstemmed, no stop words: the vocabulary that "did you mean" corrects against.
-    plain = StandardAnalyzer(stoplist=None, minsize=2)
     return Schema(
         # A column too, so a ranking reads ids without decoding whole stored documents.
         id=ID(stored=True, unique=True, sortable=True),
@@ -61,11 +58,12 @@ def make_schema():
         body=TEXT(analyzer=stem),  # not stored: the blocks in `data` are the stored text
         doc=TEXT(analyzer=stem),
         path=TEXT(analyzer=stem),
-        # Only looked up word by word (spelling), never in phrases: no positions to write.
-        words=TEXT(analyzer=plain, phrase=False),
-        first_line=NUMERIC(stored=True),
-        last_line=NUMERIC(stored=True),
-        position=NUMERIC(stored=True, sortable=True),
+        # The unstemmed words "did you mean" corrects against are a file beside the index
+        # (index/vocabulary.py), not a field. Lines and positions are only read back, never
+        # searched or sorted on: stored, with no terms to write.
+        first_line=STORED(),
+        last_line=STORED(),
+        position=STORED(),
         published=DATETIME(stored=True),
         updated=DATETIME(stored=True),
         data=STORED(),
@@ -102,7 +100,6 @@ def to_doc(s: Section) -> dict:
         "body": index_form(f"{s.title}\n{s.text}"),
         "doc": index_form(" ".join(c for c in context if c and c != s.title)),
         "path": s.source,
-        "words": index_form(" ".join([s.title, s.name or "", s.chair or "", s.text, *s.aliases])),
         "first_line": s.first_line,
         "last_line": s.last_line,
         "position": s.position,

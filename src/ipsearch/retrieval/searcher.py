@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ipsearch.corpus import display_path
@@ -23,6 +24,7 @@ from ipsearch.retrieval.snippets import block_kind, sentences, snippet_for
 from ipsearch.retrieval.spelling import correct
 
 if TYPE_CHECKING:
+    from ipsearch.index.vocabulary import Corrector
     from ipsearch.retrieval.dense import Dense
 
 
@@ -54,6 +56,7 @@ class Searcher(SectionLookup):
         self.notify = notify
         self._dense: Dense | None = None
         self._dense_tried = False
+        self._spelling: Corrector | None = None
 
     @property
     def schema(self):
@@ -64,6 +67,15 @@ class Searcher(SectionLookup):
     def searcher(self):
         """Whoosh's searcher, with our BM25F scorer."""
         return self.keyword.searcher
+
+    def spelling(self) -> Corrector:
+        """The index's unstemmed vocabulary, read on first use (a query word was unknown)."""
+        if self._spelling is None:
+            from ipsearch.index import vocabulary
+
+            counts = vocabulary.read(Path(self.ix.storage.folder)) or {}
+            self._spelling = vocabulary.Corrector(counts)
+        return self._spelling
 
     def parse(self, qstring: str):
         """Whoosh's query for ``qstring``, with wildcard and fuzzy words bounded."""
@@ -127,7 +139,7 @@ class Searcher(SectionLookup):
         if not qstring or not qstring.strip():
             raise QueryError("empty query")
         try:
-            corrected = correct(self.searcher, qstring) if fix_spelling else None
+            corrected = correct(self, qstring) if fix_spelling else None
         except DAMAGE_ERRORS as e:
             raise damaged(self.store.root, e) from e
         text = index_form(_plain_question(corrected or qstring))
