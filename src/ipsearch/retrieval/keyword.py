@@ -1,4 +1,5 @@
-"""Keyword ranking: our BM25F for plain words, Whoosh's searcher for the query language."""
+"""Keyword ranking: our BM25F for plain words and ORs of words (wildcard and fuzzy words
+expanded), Whoosh's searcher for the query language's structure (phrases, fields, AND/NOT)."""
 
 from __future__ import annotations
 
@@ -131,7 +132,8 @@ class Keyword:
     def ids(
         self, text: str, limit: int, kinds: tuple[str, ...] | None = None
     ) -> tuple[int, list[tuple[str, float]]]:
-        """Keyword ranking: our BM25F for plain words, Whoosh's searcher for query syntax."""
+        """Keyword ranking: our BM25F for plain words and ORs of (expanded) words, Whoosh's
+        searcher for the rest of the query language."""
         if is_plain(text):
             total, ranked = self.bag_rank(text, limit, kinds)
             return total, [(self._matrix.section_id(d), score) for d, score in ranked]
@@ -142,7 +144,8 @@ class Keyword:
             # terms as plain words are, which stays fast when the patterns match most of a
             # large index (Whoosh's searcher took seconds). This drops Whoosh's OR-group
             # coordination bonus (more matched words, higher score), as plain-word queries
-            # already do. Phrases, field:value, AND/NOT and boosts still go through Whoosh.
+            # already do, and scores each field's expansions in every field, as a typed-out
+            # word is. Phrases, field:value, AND/NOT and boosts still go through Whoosh.
             total, ranked = self.rank_terms(terms, limit, kinds)
             return total, [(self._matrix.section_id(d), score) for d, score in ranked]
         from whoosh.query import Or, Term
@@ -155,7 +158,10 @@ class Keyword:
         """Index terms the query can match (wildcards and fuzzy terms expanded), to highlight."""
         if is_plain(text):
             return {t.text for t in self.schema["body"].analyzer(text)}
-        pairs = self.parse(text).existing_terms(self.searcher.reader(), expand=True)
+        q, words = self.parse_words(text)
+        if words is not None:
+            return set(words)  # the terms it was ranked by
+        pairs = q.existing_terms(self.searcher.reader(), expand=True)
         return {t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t) for _, t in pairs}
 
     def unknown_words(self, text: str) -> bool:
