@@ -1,4 +1,5 @@
-"""Keyword ranking: our BM25F for plain words, Whoosh's searcher for the query language."""
+"""Keyword ranking: our BM25F for plain words and ORs of words (wildcard and fuzzy words
+expanded), Whoosh's searcher for the query language's structure (phrases, fields, AND/NOT)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ class Keyword:
         self.notify = notify
         self._searcher = None
         self._matrix: Matrix | SmallRanker | None = None
-        self._bounded: tuple[str, object] | None = None
+        # (query string, bounded query, its index terms if it is only an OR of words)
+        self._bounded: tuple[str, object, list[str] | None] | None = None
 
     @functools.cached_property
     def schema(self):
@@ -79,7 +81,14 @@ class Keyword:
         self, qstring: str, limit: int, kinds: tuple[str, ...] | None = None
     ) -> tuple[int, list[tuple[int, float]]]:
         """(number matching, [(docnum, score)]) for a plain-words query, from the matrix."""
-        terms = [t.text for t in self.schema["body"].analyzer(qstring)]
+        return self.rank_terms(
+            [t.text for t in self.schema["body"].analyzer(qstring)], limit, kinds
+        )
+
+    def rank_terms(
+        self, terms: list[str], limit: int, kinds: tuple[str, ...] | None = None
+    ) -> tuple[int, list[tuple[int, float]]]:
+        """(number matching, [(docnum, score)]): BM25F summed over index ``terms``."""
         if not terms:
             return 0, []
         reader = self.searcher.reader()
@@ -102,35 +111,57 @@ class Keyword:
 
     def parse(self, qstring: str):
         """Whoosh's query for ``qstring``, with wildcard and fuzzy words bounded."""
-        from ipsearch.retrieval.query import bound, parse
+        return self.parse_words(qstring)[0]
+
+    def parse_words(self, qstring: str) -> tuple[object, list[str] | None]:
+        """The bounded query, and its index terms when it is only an OR of words (else None)."""
+        from ipsearch.retrieval.query import bound, index_terms, is_word_or, parse
 
         try:
             q = parse(self.schema, qstring)
         except Exception as e:  # Whoosh's parser raises assorted errors on odd input
             raise QueryError(f"cannot parse query {qstring!r}: {e}") from e
         if self._bounded is None or self._bounded[0] != qstring:
+            # Judged before bounding: expanded patterns no longer look like one word per field.
+            words_only = is_word_or(q)
             # Narrowed once per query string, so the note is not repeated for highlighting.
-            self._bounded = (qstring, bound(q, self.searcher.reader(), self.notify))
-        return self._bounded[1]
+            bounded = bound(q, self.searcher.reader(), self.notify)
+            self._bounded = (qstring, bounded, index_terms(bounded) if words_only else None)
+        return self._bounded[1], self._bounded[2]
 
     def ids(
         self, text: str, limit: int, kinds: tuple[str, ...] | None = None
     ) -> tuple[int, list[tuple[str, float]]]:
-        """Keyword ranking: our BM25F for plain words, Whoosh's searcher for query syntax."""
+        """Keyword ranking: our BM25F for plain words and ORs of (expanded) words, Whoosh's
+        searcher for the rest of the query language."""
         if is_plain(text):
             total, ranked = self.bag_rank(text, limit, kinds)
+            return total, [(self._matrix.section_id(d), score) for d, score in ranked]
+        q, terms = self.parse_words(text)
+        if terms is not None:
+            # Only an OR of words once wildcard and fuzzy words are expanded (e.g. ``a* b*``,
+            # ``partnerships~``): ranked by the same exact BM25F sum over the expanded index
+            # terms as plain words are, which stays fast when the patterns match most of a
+            # large index (Whoosh's searcher took seconds). This drops Whoosh's OR-group
+            # coordination bonus (more matched words, higher score), as plain-word queries
+            # already do, and scores each field's expansions in every field, as a typed-out
+            # word is. Phrases, field:value, AND/NOT and boosts still go through Whoosh.
+            total, ranked = self.rank_terms(terms, limit, kinds)
             return total, [(self._matrix.section_id(d), score) for d, score in ranked]
         from whoosh.query import Or, Term
 
         filt = Or([Term("kind", k) for k in kinds]) if kinds else None
-        results = self.searcher.search(self.parse(text), limit=limit, filter=filt)
+        results = self.searcher.search(q, limit=limit, filter=filt)
         return len(results), [(r["id"], r.score) for r in results]
 
     def terms(self, text: str) -> set[str]:
         """Index terms the query can match (wildcards and fuzzy terms expanded), to highlight."""
         if is_plain(text):
             return {t.text for t in self.schema["body"].analyzer(text)}
-        pairs = self.parse(text).existing_terms(self.searcher.reader(), expand=True)
+        q, words = self.parse_words(text)
+        if words is not None:
+            return set(words)  # the terms it was ranked by
+        pairs = q.existing_terms(self.searcher.reader(), expand=True)
         return {t.decode("utf-8", "replace") if isinstance(t, bytes) else str(t) for _, t in pairs}
 
     def unknown_words(self, text: str) -> bool:

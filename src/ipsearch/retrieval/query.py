@@ -189,3 +189,55 @@ def _replace(q, swaps: dict):
     elif hasattr(q, "a") and hasattr(q, "b"):
         q.a, q.b = _replace(q.a, swaps), _replace(q.b, swaps)
     return q
+
+
+def _or_leaves(q) -> list | None:
+    """The leaves of ``q`` if it is only (nested) ORs without a boost of their own, else None."""
+    from whoosh import query
+
+    if type(q) is not query.Or:
+        return [q]
+    if q.boost != 1.0:
+        return None
+    out = []
+    for k in q.subqueries:
+        leaves = _or_leaves(k)
+        if leaves is None:
+            return None
+        out.extend(leaves)
+    return out
+
+
+def is_word_or(q) -> bool:
+    """Whether the parsed (not yet bounded) ``q`` is only an OR of words, each searched in every
+    field at its field's weight: no phrase, no ``field:value``, no AND/NOT, no ``^`` boost.
+    Such a query, once its patterns are expanded, ranks like a bag of words."""
+    from collections import Counter
+
+    from whoosh import query
+
+    leaves = _or_leaves(q)
+    if not leaves:
+        return False
+    single = (query.Term, query.Prefix, query.Wildcard, query.FuzzyTerm)
+    groups: dict[tuple, Counter] = {}
+    for leaf in leaves:
+        if type(leaf) not in single or leaf.fieldname not in FIELD_BOOSTS:
+            return False
+        weight = FIELD_BOOSTS[leaf.fieldname]
+        # The parser weights plain and fuzzy words by field, and leaves patterns at 1.
+        if leaf.boost != weight and (type(leaf) is query.Term or leaf.boost != 1.0):
+            return False
+        groups.setdefault((type(leaf), leaf.text), Counter())[leaf.fieldname] += 1
+    every = Counter(dict.fromkeys(FIELD_BOOSTS, 1))
+    return all(fields == every for fields in groups.values())
+
+
+def index_terms(q) -> list[str]:
+    """The words of every term of ``q`` (a bounded :func:`is_word_or` query), in order, once."""
+    from whoosh import query
+
+    if q is query.NullQuery:
+        return []
+    out = (str(t.text) for t in q.leaves() if isinstance(t, query.Term))
+    return list(dict.fromkeys(out))
