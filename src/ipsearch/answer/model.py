@@ -72,6 +72,15 @@ SPAN_GATE_FEATURES = ["score", "margin", "n_cands", *SPAN_GATE_BASE]
 PLACE_GATE_FEATURES = ["score", "margin", "n_cands", *PLACE_GATE_BASE]
 
 
+def merge_shares(keys: list[str], shares: list[float]) -> list[float]:
+    """Each candidate's share of belief summed over the candidates that say the same thing:
+    one value found in three passages is one answer, not three rivals splitting the vote."""
+    total: dict[str, float] = {}
+    for k, v in zip(keys, shares, strict=True):
+        total[k] = total.get(k, 0.0) + v
+    return [total[k] for k in keys]
+
+
 def gate_row(scores: list[float], top: dict[str, float], base: list[str]) -> dict[str, float]:
     """Gate features of a question's winner: ``scores`` are the rival scores, best first, with
     equal answers already merged (a runner-up that says the same thing is no rival)."""

@@ -53,7 +53,8 @@ PATTERNS: dict[str, re.Pattern] = {
 }
 _CODEISH = re.compile(r"\S*(?:[_/<>]|::|\(\)|\w\.\w|[a-z][A-Z]|\d[a-z]|[a-z]\d)\S*")
 _OBJECT = re.compile(
-    r"\b(?:is|are|was|were|be|called|named|known\s+as|by|uses?|using|via|to\s+be)\s+"
+    r"\b(?:is|are|was|were|be|called|named|known\s+as|by|uses?|using|via|to\s+be|"
+    r"defaults?\s+to|defaulting\s+to|set\s+to|default:)\s+"
     r"(?P<o>[^,.;:()]{1,80})"
 )
 _CLAUSE = re.compile(r"\b(?:[Ww]hen|[Oo]nce|[Aa]fter|[Uu]ntil|[Bb]efore)\s+(?P<c>[^,.;:]{3,80})")
@@ -69,8 +70,9 @@ _FUNCTION_WORDS = (
 )
 _FUNCTION = set(_FUNCTION_WORDS.split())
 # Types a question states for sure: a candidate of no kind that answers it is not read.
+# Not "code": what a question calls a method or a type is often plain text in the source.
 CERTAIN_TYPES = {"person", "number", "money", "duration", "date", "quantity", "url", "channel",
-                 "code", "expansion"}  # fmt: skip
+                 "expansion"}  # fmt: skip
 _LEADING = re.compile(r"^(?:the|a|an|that|this|its|their|our|your)\s+", re.I)
 
 
@@ -100,14 +102,12 @@ class Reader:
 
     def run(self, analysis: Analysis, passages: list[Passage]) -> list[Candidate]:
         out: dict[tuple, Candidate] = {}
-        for p in passages[: self.max_passages]:
+        for p in passages:
             # A field's key names the value, it is not one ("Chaired by: X" → X, not "Chaired").
             key_end = p.text.find(":") + 1 if p.kind == "field" else 0
             for kind, a, b in self.spans(p, analysis):
-                text = p.text[a:b].strip(" \"'`")
+                text = _trimmed(p.text[a:b], kind)
                 if not text or len(text.split()) > MAX_WORDS or a < key_end:
-                    continue
-                if kind == "name" and text.lower() in _FUNCTION:
                     continue
                 a = p.text.find(text, a)
                 c = out.setdefault((id(p), a, a + len(text)), Candidate(text, a, a + len(text), p))
@@ -158,6 +158,35 @@ class Reader:
                 if i >= 0:
                     out.append((i, i + len(m[1])))
         return out
+
+
+    def select(self, passages: list[Passage], cover) -> list[Passage]:
+        """The passages to read: the first ``max_passages`` in retrieval order, then the later
+        ones that hold a question word (``cover(p) > 0``), best covered first, up to as many
+        again: a long top section must not hide the answer in the next one."""
+        head, rest = passages[: self.max_passages], passages[self.max_passages :]
+        scored = sorted(((cover(p), -i, p) for i, p in enumerate(rest)), key=lambda x: x[:2])
+        later = [p for c, _, p in reversed(scored) if c > 0][: self.max_passages]
+        return head + sorted(later, key=lambda p: (p.rank, p.order))
+
+
+def _trimmed(span: str, kind: str) -> str:
+    """A span without quotes, list punctuation or, for names, the function words a sentence
+    opens with ("The TCP port" → "TCP port"): "5," and "5" are one answer."""
+    text = span.strip(" \"'`").rstrip(",;")
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    if kind == "name":
+        ws = text.split()
+        while ws and re.sub(r"['’]s$", "", ws[0].lower()) in _FUNCTION:
+            ws = ws[1:]
+        text = " ".join(ws)
+    return text.strip(" \"'`")
+
+
+def answer_key(text: str) -> str:
+    """What makes two candidates the same answer: case, spacing and quotes aside."""
+    return " ".join(text.lower().strip(" \"'`.,;").split())
 
 
 def _cell_spans(text: str, cells: list[str]) -> list[tuple[str, int, int]]:
