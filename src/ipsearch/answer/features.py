@@ -16,7 +16,7 @@ SPAN_FEATURES = [
     "n_words", "is_field", "is_row", "is_title", "is_object", "agree", "verb_near", "first_pos",
     "is_name", "is_code", "is_number", "cov_ctx_rel", "near_rel", "type_rel",
     "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun", "key_soft",
-    "key_soft_rel", "cand_common", "cand_rare_rel",
+    "key_soft_rel", "cand_common", "cand_rare_rel", "field_near", "is_marked",
 ]  # fmt: skip
 # Features measured against the best of the same question's rows: models compare candidates.
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
@@ -66,6 +66,7 @@ class Featurizer:
         self.weights = vocab.weights(self.q_terms)
         self.all_q_terms = set(vocab.terms(analysis.text))
         self.verb = set(vocab.terms(analysis.verb or ""))
+        self.field_weights = dict.fromkeys(vocab.terms(" ".join(analysis.field_words)), 1.0)
         self._sec: dict[str, frozenset[str]] = {}
         self.dense_known = True  # False when the encoder is off: dense features are left out
 
@@ -182,7 +183,13 @@ class Featurizer:
         ``owner_slack``) and how common the candidate's words are across the corpus: a word on
         every page ("GOV.UK") rarely answers anything."""
         shares = [self.vocab.df_share(t) for t in cand_terms]
+        p = c.passage
         return {
+            # The attribute the question names ("default", "limit") right by the value.
+            "field_near": self.near(p.text, c.start, c.end, self.field_weights)
+            if self.field_weights
+            else 0.0,
+            "is_marked": float("marked" in c.kinds),
             "key_soft": soft_match(self.vocab.terms(key_words(label)), self.all_q_terms),
             "cand_common": max(shares, default=0.0),
             "cand_rare": 1.0 - max(shares, default=1.0),
@@ -197,11 +204,12 @@ class Featurizer:
         after = frozenset(self.vocab.terms(" ".join(text[end:].split()[:4])))
         return sum(has_term(after, t) for t in noun) / len(noun)
 
-    def near(self, text: str, start: int, end: int) -> float:
+    def near(self, text: str, start: int, end: int, weights: dict | None = None) -> float:
         """Question words close to the span, weighted by rarity and nearness (in characters)."""
-        total = sum(self.weights.values()) or 1.0
+        weights = self.weights if weights is None else weights
+        total = sum(weights.values()) or 1.0
         score = 0.0
-        for t, w in self.weights.items():
+        for t, w in weights.items():
             best = 0.0
             for m in re.finditer(r"[^\W_]+", text):
                 if m.start() >= start and m.end() <= end:

@@ -13,12 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 
 from ipsearch.answer.analysis import Analysis
 from ipsearch.answer.passages import Passage
 
 MAX_WORDS = 12
+# Plain-text formats whose source marks code with backticks (Markdown, reStructuredText,
+# AsciiDoc).
+MARKED_CODE = (".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc")
+_MARKED = re.compile(r"`([^`]+)`")
+_HTML_CODE = re.compile(r"<(code|tt|kbd|samp|var|literal)\b[^>]*>(?P<c>.*?)</\1>", re.I)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _NUM_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
               "thirty forty fifty hundred dozen half")  # fmt: skip
@@ -119,7 +125,8 @@ class Reader:
     def spans(self, p: Passage, analysis: Analysis) -> list[tuple[str, int, int]]:
         text = p.text
         out = [(k, m.start(), m.end()) for k, pat in PATTERNS.items() for m in pat.finditer(text)]
-        out += [("code", a, b) for a, b in self.code_spans(p)]
+        marked = self.code_spans(p)  # the source says these are code
+        out += [(k, a, b) for a, b in marked for k in ("code", "marked")]
         out += [("code", m.start(), m.end()) for m in _CODEISH.finditer(text)]
         if p.kind == "row" and p.cells:
             out += _cell_spans(text, p.cells)
@@ -147,16 +154,22 @@ class Reader:
         return out
 
     def code_spans(self, p: Passage) -> list[tuple[int, int]]:
-        """Spans the source marks as code (`...`), found again in the rendered text."""
-        if self.corpus is None or not p.section.source.endswith((".md", ".markdown")):
+        """Spans the source marks as code (`...`, ``...``, :role:`...`), found again in the
+        rendered text."""
+        source = p.section.source.lower()
+        html = source.endswith((".html", ".htm"))
+        if self.corpus is None or not (html or source.endswith(MARKED_CODE)):
             return []
         raw = _raw_lines(str(self.corpus / p.section.source))
         out = []
         for line in raw[p.first - 1 : p.last]:
-            for m in re.finditer(r"`([^`]+)`", line):
-                i = p.text.find(m[1])
+            for m in (_HTML_CODE if html else _MARKED).finditer(line):
+                # A reST role's "~mod.name" shows only "name".
+                v = unescape(re.sub(r"<[^>]+>", "", m["c"])) if html else m[1].lstrip("!")
+                v = v[1:].rsplit(".", 1)[-1] if v.startswith("~") else v
+                i = p.text.find(v) if v else -1
                 if i >= 0:
-                    out.append((i, i + len(m[1])))
+                    out.append((i, i + len(v)))
         return out
 
 
@@ -174,6 +187,8 @@ def _trimmed(span: str, kind: str) -> str:
     """A span without quotes, list punctuation or, for names, the function words a sentence
     opens with ("The TCP port" → "TCP port"): "5," and "5" are one answer."""
     text = span.strip(" \"'`").rstrip(",;")
+    if text.endswith("::"):  # a definition-list or directive marker, not part of the value
+        text = text.rstrip(":")
     if text.endswith(".") and not text.endswith(".."):
         text = text[:-1]
     if kind == "name":
