@@ -64,8 +64,10 @@ _FIELD = re.compile(
     r"\b(default|owner|retention|limit|maximum|minimum|timeout|version|size|url|port|"
     r"channel|author|authors|licen[cs]e|price|cost)\b"
 )
-_MONEY_WORDS = re.compile(r"\b(?:cost|costs|pay|paid|price|fee|fees|charge|charged|spend|spent|"
-                          r"worth|budget|invest|invested|funding|money|salary|afford)\b")
+_MONEY_WORDS = re.compile(
+    r"\b(?:cost|costs|pay|paid|price|fee|fees|charge|charged|spend|spent|"
+    r"worth|budget|invest|invested|funding|money|salary|afford)\b"
+)
 _AUX = r"(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|must|may)"
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _EXPANSION = re.compile(
@@ -75,7 +77,8 @@ _EXPANSION = re.compile(
     re.I,
 )
 _BARE_ACRONYM = re.compile(r"^\s*what\s+is\s+(?:the\s+|an?\s+)?(?P<a>[A-Z][A-Z0-9&]{1,9})\s*\??$")
-_WHICH = re.compile(rf"^\s*(?:in\s+)?(?:which|what)\s+(?!{_AUX}\b)(?P<noun>(?:[\w-]+\s+){{0,2}}?[\w-]+)\s+"
+_WHICH = re.compile(rf"^\s*(?:in\s+)?(?:which|what)\s+(?!{_AUX}\b)"
+                    r"(?P<noun>(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
                     rf"(?P<verb>{_AUX}|[\w-]+(?:s|ed)\b)", re.I)  # fmt: skip
 _WHERE_PLACE = re.compile(
     r"^\s*where\s+(?:is|are|does|do|can|in)\b.*\b(?:explain|cover|describ|document|discuss|"

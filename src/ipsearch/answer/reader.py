@@ -172,7 +172,6 @@ class Reader:
                     out.append((i, i + len(v)))
         return out
 
-
     def select(self, passages: list[Passage], cover) -> list[Passage]:
         """The passages to read: the first ``max_passages`` in retrieval order, then the later
         ones that hold a question word (``cover(p) > 0``), best covered first, up to as many
