@@ -34,9 +34,10 @@ from ipsearch.answer.model import (  # noqa: E402
     SPAN_GATE_FEATURES,
     WEIGHTS,
     gate_row,
+    merge_shares,
 )
 from ipsearch.answer.passages import heading_path  # noqa: E402
-from ipsearch.answer.reader import CERTAIN_TYPES  # noqa: E402
+from ipsearch.answer.reader import CERTAIN_TYPES, answer_key  # noqa: E402
 from ipsearch.evaluate import answer_matches, load_gold, place_matches  # noqa: E402
 
 # (name, corpus folder, gold file); a corpus is used when both exist.
@@ -95,7 +96,7 @@ def collect_mode(name: str, corpus: Path, gold: Path, index_root: Path, dense: b
                             "right": answer_matches(p._label(t.analysis.doc_level), answers)}
                            for p in t.places],
                 "spans": [{"x": [c.features.get(f, NAN) for f in SPAN_FEATURES],
-                           "t": c.text.lower(),
+                           "t": answer_key(c.text),
                            "ok": place_ok(c.passage.section),
                            "right": answer_matches(c.text, answers)} for c in t.candidates[:300]],
             })  # fmt: skip
@@ -142,9 +143,12 @@ def shares(m: dict, xs: list[list[float]]) -> list[float]:
 
 
 def ranked(item: dict, rankers: dict) -> tuple[list, list]:
-    """(spans, places) of one item, each as (ranker share, row), best first."""
-    spans = sorted(zip(shares(rankers["span"], [c["x"] for c in item["spans"]]), item["spans"],
-                       strict=True), key=lambda x: -x[0])  # fmt: skip
+    """(spans, places) of one item, each as (ranker share, row), best first; equal answers
+    share their summed share (as ``AnswerBuilder.score``)."""
+    own = shares(rankers["span"], [c["x"] for c in item["spans"]])
+    merged = merge_shares([c["t"] for c in item["spans"]], own)
+    spans = [(m, c) for m, _, c in sorted(zip(merged, own, item["spans"], strict=True),
+                                          key=lambda x: (-x[0], -x[1]))]  # fmt: skip
     places = sorted(zip(shares(rankers["place"], [p["x"] for p in item["places"]]),
                         item["places"], strict=True), key=lambda x: -x[0])  # fmt: skip
     return spans, places

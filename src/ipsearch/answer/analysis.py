@@ -40,9 +40,11 @@ _NOUN_TYPES = {
     "department group owner author maintainer",
     "url": "url link address website site",
     "channel": "channel handle",
+    # Attribute nouns ("default", "value", "setting") name what is asked about, not the kind
+    # of its value (a default may be a number, a word or a command): they type nothing.
     "code": "command flag option method function endpoint file path keyword type prefix role "
-    "setting variable operator macro trait attribute field parameter argument suffix extension "
-    "syntax value default pointer annotation directive key",
+    "variable operator macro trait attribute field parameter argument suffix extension "
+    "syntax pointer annotation directive",
     "date": "date year month day",
     "money": "price cost fee salary",
     "quantity": "size limit maximum minimum capacity memory",
@@ -62,6 +64,10 @@ _FIELD = re.compile(
     r"\b(default|owner|retention|limit|maximum|minimum|timeout|version|size|url|port|"
     r"channel|author|authors|licen[cs]e|price|cost)\b"
 )
+_MONEY_WORDS = re.compile(
+    r"\b(?:cost|costs|pay|paid|price|fee|fees|charge|charged|spend|spent|"
+    r"worth|budget|invest|invested|funding|money|salary|afford)\b"
+)
 _AUX = r"(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|must|may)"
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 _EXPANSION = re.compile(
@@ -71,7 +77,8 @@ _EXPANSION = re.compile(
     re.I,
 )
 _BARE_ACRONYM = re.compile(r"^\s*what\s+is\s+(?:the\s+|an?\s+)?(?P<a>[A-Z][A-Z0-9&]{1,9})\s*\??$")
-_WHICH = re.compile(r"^\s*(?:in\s+)?(?:which|what)\s+(?P<noun>(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
+_WHICH = re.compile(rf"^\s*(?:in\s+)?(?:which|what)\s+(?!{_AUX}\b)"
+                    r"(?P<noun>(?:[\w-]+\s+){0,2}?[\w-]+)\s+"
                     rf"(?P<verb>{_AUX}|[\w-]+(?:s|ed)\b)", re.I)  # fmt: skip
 _WHERE_PLACE = re.compile(
     r"^\s*where\s+(?:is|are|does|do|can|in)\b.*\b(?:explain|cover|describ|document|discuss|"
@@ -160,7 +167,8 @@ class QuestionAnalyzer:
             a.noun = _after(low, r"how\s+many\s+")
             return "number"
         if re.match(r"^\s*how\s+much\b", low):
-            return "money"
+            # "How much memory": a quantity; money only when the wording is about paying.
+            return "money" if _MONEY_WORDS.search(low) else "quantity"
         if re.search(r"\bhow\s+(?:long|quickly|soon|often)\b", low):
             return "duration"
         if re.search(r"\bhow\s+(?:big|large|small|heavy|fast)\b|\b(?:biggest|largest|maximum|"
@@ -185,6 +193,9 @@ class QuestionAnalyzer:
             r"^(?:is|are)\s+(?:an?\s+)?[\w\s'-]+$", rest
         ):
             return "definition"
+        if re.match(r"^(?:do|does|did)\b", rest):
+            # "What does the X command create": X is the subject, the answer is the verb's object.
+            return "other"
         head = next(
             (NOUN_TYPE[singular(w)] for w in words(rest)[:6] if singular(w) in NOUN_TYPE), None
         )

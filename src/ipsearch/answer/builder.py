@@ -11,9 +11,9 @@ from pathlib import Path
 
 from ipsearch.answer.analysis import ANSWER_KINDS, Analysis
 from ipsearch.answer.features import Featurizer, add_relative
-from ipsearch.answer.model import PLACE_GATE_BASE, SPAN_GATE_BASE, Models, gate_row
+from ipsearch.answer.model import PLACE_GATE_BASE, SPAN_GATE_BASE, Models, gate_row, merge_shares
 from ipsearch.answer.passages import Passage, heading_path
-from ipsearch.answer.reader import Candidate
+from ipsearch.answer.reader import Candidate, answer_key
 from ipsearch.answer.which import Place
 from ipsearch.corpus import display_path
 from ipsearch.locator import on_page, unit_of
@@ -92,15 +92,17 @@ class AnswerBuilder:
         self.citer = citer
 
     def score(self, feats: Featurizer, cands: list[Candidate]) -> list[Candidate]:
-        agree = Counter(c.text.lower() for c in cands)
+        agree = Counter(answer_key(c.text) for c in cands)
         for c in cands:
-            c.features = feats.span(c, agree[c.text.lower()])
+            c.features = feats.span(c, agree[answer_key(c.text)])
         add_relative([c.features for c in cands])
-        for c, share in zip(
-            cands, self.models.span.shares([c.features for c in cands]), strict=True
-        ):
+        own = self.models.span.shares([c.features for c in cands])
+        keys = [answer_key(c.text) for c in cands]
+        for c, share in zip(cands, merge_shares(keys, own), strict=True):
             c.score = share
-        cands.sort(key=lambda c: -c.score)
+        # Equal answers share one score; the one the model likes best leads (and is cited).
+        order = sorted(range(len(cands)), key=lambda i: (-cands[i].score, -own[i]))
+        cands[:] = [cands[i] for i in order]
         return cands
 
     def span_choice(self, cands: list[Candidate]) -> tuple[Candidate | None, float]:
@@ -108,8 +110,8 @@ class AnswerBuilder:
         if not cands:
             return None, 0.0
         rivals: dict[str, float] = {}
-        for c in cands:  # best first: the first score per answer text is its best
-            rivals.setdefault(c.text.lower(), c.score)
+        for c in cands:  # best first: equal answers already share one (merged) score
+            rivals.setdefault(answer_key(c.text), c.score)
         row = gate_row(list(rivals.values()), cands[0].features, SPAN_GATE_BASE)
         return cands[0], self.models.span_gate.prob(row)
 

@@ -7,7 +7,7 @@ import re
 from ipsearch.answer.analysis import Analysis
 from ipsearch.answer.passages import Passage, doc_title, heading_path
 from ipsearch.answer.reader import CERTAIN_TYPES, Candidate
-from ipsearch.answer.terms import Vocabulary, coverage, has_term
+from ipsearch.answer.terms import Vocabulary, coverage, has_term, key_words, soft_match
 from ipsearch.models import Section
 
 SPAN_FEATURES = [
@@ -15,12 +15,14 @@ SPAN_FEATURES = [
     "cov_head", "cov_section", "miss_max", "near", "in_question", "key_match", "row_match",
     "n_words", "is_field", "is_row", "is_title", "is_object", "agree", "verb_near", "first_pos",
     "is_name", "is_code", "is_number", "cov_ctx_rel", "near_rel", "type_rel",
-    "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun",
+    "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun", "key_soft",
+    "key_soft_rel", "cand_common", "cand_rare_rel", "field_near", "is_marked",
 ]  # fmt: skip
 # Features measured against the best of the same question's rows: models compare candidates.
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
             "cov_own_rel": "cov_own", "dense_rel": "dense",
-            "cov_section_rel": "cov_section", "cov_best_rel": "cov_best"}  # fmt: skip
+            "cov_section_rel": "cov_section", "cov_best_rel": "cov_best",
+            "key_soft_rel": "key_soft", "cand_rare_rel": "cand_rare"}  # fmt: skip
 DENSE = ("dense", "dense_gap", "dense_rel")
 PLACE_FEATURES = [
     "sec_score", "sec_rank", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
@@ -37,6 +39,23 @@ def add_relative(rows: list[dict[str, float]]) -> None:
                 r[name] = r[base] - top
 
 
+def label_of(c: Candidate) -> tuple[str, int]:
+    """What names a candidate's value: a field's key, or the header of the table column its
+    span lies in; and that cell's index (-1 outside a table)."""
+    p = c.passage
+    if p.kind != "row" or not p.cells:
+        return p.key or "", -1
+    pos = 0
+    for i, cell in enumerate(p.cells):
+        at = p.text.find(cell, pos) if cell else -1
+        if at < 0:
+            continue
+        if at <= c.start and c.end <= at + len(cell):
+            return (p.header[i] if p.header and i < len(p.header) else ""), i
+        pos = at + len(cell)
+    return "", -1
+
+
 class Featurizer:
     """Computes feature dicts for one question; caches term sets per passage and section."""
 
@@ -47,6 +66,7 @@ class Featurizer:
         self.weights = vocab.weights(self.q_terms)
         self.all_q_terms = set(vocab.terms(analysis.text))
         self.verb = set(vocab.terms(analysis.verb or ""))
+        self.field_weights = dict.fromkeys(vocab.terms(" ".join(analysis.field_words)), 1.0)
         self._sec: dict[str, frozenset[str]] = {}
         self.dense_known = True  # False when the encoder is off: dense features are left out
 
@@ -108,11 +128,9 @@ class Featurizer:
         hits = [kinds.index(k) for k in c.kinds if k in kinds]
         cov_own, cov_ctx, cov_head = self.passage_cov(p)
         cand_terms = set(self.vocab.terms(c.text))
-        label = p.key or ""
-        if p.kind == "row" and p.header and p.cells and c.text in p.cells:
-            label = p.header[p.cells.index(c.text)] if p.cells.index(c.text) < len(p.header) else ""
+        label, cell = label_of(c)
         label_terms = set(self.vocab.terms(label))
-        others = " ".join(x for x in (p.cells or []) if x != c.text)
+        others = " ".join(x for i, x in enumerate(p.cells or []) if i != cell)
         return self._known(
             {
                 "type_match": 1.0 - min(hits) / len(kinds) if hits else 0.0,
@@ -156,8 +174,26 @@ class Featurizer:
                 # A field (or column) named by the question: "who chairs" ↔ "Chaired by: X".
                 "key_field": float(p.kind in ("field", "row"))
                 * (len(label_terms & self.all_q_terms) / len(label_terms) if label_terms else 0.0),
+                **self.span_extra(c, label, cand_terms),
             }
         )
+
+    def span_extra(self, c: Candidate, label: str, cand_terms: set[str]) -> dict[str, float]:
+        """Morphology-tolerant key match ("retained" ↔ a "Retention" column, "owns" ↔
+        ``owner_slack``) and how common the candidate's words are across the corpus: a word on
+        every page ("GOV.UK") rarely answers anything."""
+        shares = [self.vocab.df_share(t) for t in cand_terms]
+        p = c.passage
+        return {
+            # The attribute the question names ("default", "limit") right by the value.
+            "field_near": self.near(p.text, c.start, c.end, self.field_weights)
+            if self.field_weights
+            else 0.0,
+            "is_marked": float("marked" in c.kinds),
+            "key_soft": soft_match(self.vocab.terms(key_words(label)), self.all_q_terms),
+            "cand_common": max(shares, default=0.0),
+            "cand_rare": 1.0 - max(shares, default=1.0),
+        }
 
     def counts_noun(self, text: str, end: int) -> float:
         """Share of the question's noun ("how many partnerships") in the words right after the
@@ -168,11 +204,12 @@ class Featurizer:
         after = frozenset(self.vocab.terms(" ".join(text[end:].split()[:4])))
         return sum(has_term(after, t) for t in noun) / len(noun)
 
-    def near(self, text: str, start: int, end: int) -> float:
+    def near(self, text: str, start: int, end: int, weights: dict | None = None) -> float:
         """Question words close to the span, weighted by rarity and nearness (in characters)."""
-        total = sum(self.weights.values()) or 1.0
+        weights = self.weights if weights is None else weights
+        total = sum(weights.values()) or 1.0
         score = 0.0
-        for t, w in self.weights.items():
+        for t, w in weights.items():
             best = 0.0
             for m in re.finditer(r"[^\W_]+", text):
                 if m.start() >= start and m.end() <= end:

@@ -68,8 +68,18 @@ class Models:
 SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun", "agree",
                   "certain", "near", "miss_max"]  # fmt: skip
 PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max"]
-SPAN_GATE_FEATURES = ["score", "margin", "n_cands", *SPAN_GATE_BASE]
+SPAN_GATE_FEATURES = ["score", "margin", "n_cands", "score_typed", "margin_typed",
+                      *SPAN_GATE_BASE]  # fmt: skip
 PLACE_GATE_FEATURES = ["score", "margin", "n_cands", *PLACE_GATE_BASE]
+
+
+def merge_shares(keys: list[str], shares: list[float]) -> list[float]:
+    """Each candidate's share of belief summed over the candidates that say the same thing:
+    one value found in three passages is one answer, not three rivals splitting the vote."""
+    total: dict[str, float] = {}
+    for k, v in zip(keys, shares, strict=True):
+        total[k] = total.get(k, 0.0) + v
+    return [total[k] for k in keys]
 
 
 def gate_row(scores: list[float], top: dict[str, float], base: list[str]) -> dict[str, float]:
@@ -79,6 +89,9 @@ def gate_row(scores: list[float], top: dict[str, float], base: list[str]) -> dic
     row["score"] = scores[0] if scores else 0.0
     row["margin"] = scores[0] - scores[1] if len(scores) > 1 else scores[0] if scores else 0.0
     row["n_cands"] = min(len(scores), 20) / 20
+    # A winner of the very kind the question asks for is worth its score; another kind less.
+    row["score_typed"] = row["score"] * top.get("type_first", 0.0)
+    row["margin_typed"] = row["margin"] * top.get("type_first", 0.0)
     return row
 
 

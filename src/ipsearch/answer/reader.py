@@ -13,12 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 
 from ipsearch.answer.analysis import Analysis
 from ipsearch.answer.passages import Passage
 
 MAX_WORDS = 12
+# Plain-text formats whose source marks code with backticks (Markdown, reStructuredText,
+# AsciiDoc).
+MARKED_CODE = (".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc")
+_MARKED = re.compile(r"`([^`]+)`")
+_HTML_CODE = re.compile(r"<(code|tt|kbd|samp|var|literal)\b[^>]*>(?P<c>.*?)</\1>", re.I)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _NUM_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
               "thirty forty fifty hundred dozen half")  # fmt: skip
@@ -53,7 +59,8 @@ PATTERNS: dict[str, re.Pattern] = {
 }
 _CODEISH = re.compile(r"\S*(?:[_/<>]|::|\(\)|\w\.\w|[a-z][A-Z]|\d[a-z]|[a-z]\d)\S*")
 _OBJECT = re.compile(
-    r"\b(?:is|are|was|were|be|called|named|known\s+as|by|uses?|using|via|to\s+be)\s+"
+    r"\b(?:is|are|was|were|be|called|named|known\s+as|by|uses?|using|via|to\s+be|"
+    r"defaults?\s+to|defaulting\s+to|set\s+to|default:)\s+"
     r"(?P<o>[^,.;:()]{1,80})"
 )
 _CLAUSE = re.compile(r"\b(?:[Ww]hen|[Oo]nce|[Aa]fter|[Uu]ntil|[Bb]efore)\s+(?P<c>[^,.;:]{3,80})")
@@ -69,8 +76,9 @@ _FUNCTION_WORDS = (
 )
 _FUNCTION = set(_FUNCTION_WORDS.split())
 # Types a question states for sure: a candidate of no kind that answers it is not read.
+# Not "code": what a question calls a method or a type is often plain text in the source.
 CERTAIN_TYPES = {"person", "number", "money", "duration", "date", "quantity", "url", "channel",
-                 "code", "expansion"}  # fmt: skip
+                 "expansion"}  # fmt: skip
 _LEADING = re.compile(r"^(?:the|a|an|that|this|its|their|our|your)\s+", re.I)
 
 
@@ -100,14 +108,12 @@ class Reader:
 
     def run(self, analysis: Analysis, passages: list[Passage]) -> list[Candidate]:
         out: dict[tuple, Candidate] = {}
-        for p in passages[: self.max_passages]:
+        for p in passages:
             # A field's key names the value, it is not one ("Chaired by: X" → X, not "Chaired").
             key_end = p.text.find(":") + 1 if p.kind == "field" else 0
             for kind, a, b in self.spans(p, analysis):
-                text = p.text[a:b].strip(" \"'`")
+                text = _trimmed(p.text[a:b], kind)
                 if not text or len(text.split()) > MAX_WORDS or a < key_end:
-                    continue
-                if kind == "name" and text.lower() in _FUNCTION:
                     continue
                 a = p.text.find(text, a)
                 c = out.setdefault((id(p), a, a + len(text)), Candidate(text, a, a + len(text), p))
@@ -119,7 +125,8 @@ class Reader:
     def spans(self, p: Passage, analysis: Analysis) -> list[tuple[str, int, int]]:
         text = p.text
         out = [(k, m.start(), m.end()) for k, pat in PATTERNS.items() for m in pat.finditer(text)]
-        out += [("code", a, b) for a, b in self.code_spans(p)]
+        marked = self.code_spans(p)  # the source says these are code
+        out += [(k, a, b) for a, b in marked for k in ("code", "marked")]
         out += [("code", m.start(), m.end()) for m in _CODEISH.finditer(text)]
         if p.kind == "row" and p.cells:
             out += _cell_spans(text, p.cells)
@@ -147,17 +154,53 @@ class Reader:
         return out
 
     def code_spans(self, p: Passage) -> list[tuple[int, int]]:
-        """Spans the source marks as code (`...`), found again in the rendered text."""
-        if self.corpus is None or not p.section.source.endswith((".md", ".markdown")):
+        """Spans the source marks as code (`...`, ``...``, :role:`...`), found again in the
+        rendered text."""
+        source = p.section.source.lower()
+        html = source.endswith((".html", ".htm"))
+        if self.corpus is None or not (html or source.endswith(MARKED_CODE)):
             return []
         raw = _raw_lines(str(self.corpus / p.section.source))
         out = []
         for line in raw[p.first - 1 : p.last]:
-            for m in re.finditer(r"`([^`]+)`", line):
-                i = p.text.find(m[1])
+            for m in (_HTML_CODE if html else _MARKED).finditer(line):
+                # A reST role's "~mod.name" shows only "name".
+                v = unescape(re.sub(r"<[^>]+>", "", m["c"])) if html else m[1].lstrip("!")
+                v = v[1:].rsplit(".", 1)[-1] if v.startswith("~") else v
+                i = p.text.find(v) if v else -1
                 if i >= 0:
-                    out.append((i, i + len(m[1])))
+                    out.append((i, i + len(v)))
         return out
+
+    def select(self, passages: list[Passage], cover) -> list[Passage]:
+        """The passages to read: the first ``max_passages`` in retrieval order, then the later
+        ones that hold a question word (``cover(p) > 0``), best covered first, up to as many
+        again: a long top section must not hide the answer in the next one."""
+        head, rest = passages[: self.max_passages], passages[self.max_passages :]
+        scored = sorted(((cover(p), -i, p) for i, p in enumerate(rest)), key=lambda x: x[:2])
+        later = [p for c, _, p in reversed(scored) if c > 0][: self.max_passages]
+        return head + sorted(later, key=lambda p: (p.rank, p.order))
+
+
+def _trimmed(span: str, kind: str) -> str:
+    """A span without quotes, list punctuation or, for names, the function words a sentence
+    opens with ("The TCP port" → "TCP port"): "5," and "5" are one answer."""
+    text = span.strip(" \"'`").rstrip(",;")
+    if text.endswith("::"):  # a definition-list or directive marker, not part of the value
+        text = text.rstrip(":")
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    if kind == "name":
+        ws = text.split()
+        while ws and re.sub(r"['’]s$", "", ws[0].lower()) in _FUNCTION:
+            ws = ws[1:]
+        text = " ".join(ws)
+    return text.strip(" \"'`")
+
+
+def answer_key(text: str) -> str:
+    """What makes two candidates the same answer: case, spacing and quotes aside."""
+    return " ".join(text.lower().strip(" \"'`.,;").split())
 
 
 def _cell_spans(text: str, cells: list[str]) -> list[tuple[str, int, int]]:

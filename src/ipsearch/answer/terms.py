@@ -67,6 +67,31 @@ class Vocabulary:
         return out if changed else None
 
 
+def stem_similarity(a: str, b: str) -> float:
+    """How alike two index terms are as forms of one word: 1 for the same stem, the rapidfuzz
+    ratio for stems that open alike (retain / retent, own / owner), 0 otherwise. The stemmer
+    leaves derived forms apart; the fitted models weigh how far to trust this."""
+    from rapidfuzz import fuzz
+
+    if same_stem(a, b):
+        return 1.0
+    if len(a) < 3 or len(b) < 3 or a[:3] != b[:3]:
+        return 0.0
+    return fuzz.ratio(a, b) / 100.0
+
+
+def soft_match(label: list[str] | tuple[str, ...], question: set[str]) -> float:
+    """Mean over the label's terms of the best :func:`stem_similarity` to a question term."""
+    if not label or not question:
+        return 0.0
+    return sum(max(stem_similarity(t, q) for q in question) for t in label) / len(label)
+
+
+def key_words(key: str) -> str:
+    """A field key or column header as words: ``owner_slack`` → "owner slack"."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])|[_.\-/]+", " ", key)
+
+
 def has_term(have: set[str] | frozenset[str], term: str) -> bool:
     return term in have or any(same_stem(term, u) for u in have)
 

@@ -1,0 +1,98 @@
+"""answer/ span stages alone: key morphology, table columns, merged answers, candidate spans."""
+
+from __future__ import annotations
+
+from ipsearch.answer.analysis import QuestionAnalyzer
+from ipsearch.answer.features import Featurizer, label_of
+from ipsearch.answer.model import gate_row, merge_shares
+from ipsearch.answer.passages import Passage
+from ipsearch.answer.reader import Candidate, Reader, answer_key
+from ipsearch.answer.terms import Vocabulary, key_words, soft_match, stem_similarity
+from tests.test_answer_stages import section
+
+ROW = Passage("row", "Nightly full | `404` for all requests | 24 hours", 5, 5, section(), 0,
+              cells=["Nightly full", "`404` for all requests", "24 hours"],
+              header=["Strategy", "Retention", "RPO"])  # fmt: skip
+
+
+def _cand(p: Passage, text: str, kinds: set[str] | None = None) -> Candidate:
+    i = p.text.index(text)
+    return Candidate(text, i, i + len(text), p, kinds or set())
+
+
+def test_stems_of_one_word_match_softly_and_keys_split_into_words():
+    assert stem_similarity("chair", "chair") == 1.0
+    assert 0.5 < stem_similarity("retain", "retent") < 1.0  # retained ↔ retention
+    assert stem_similarity("limit", "list") == 0.0  # opening alike is not enough
+    assert key_words("owner_slack") == "owner slack"
+    assert key_words("maxConnections") == "max Connections"
+    assert soft_match(("owner", "slack"), {"own", "channel"}) == 0.5
+
+
+def test_a_cell_is_labelled_by_its_column_header_even_inside_the_cell():
+    assert label_of(_cand(ROW, "404")) == ("Retention", 1)
+    assert label_of(_cand(ROW, "24 hours")) == ("RPO", 2)
+    field = Passage("field", "owner_slack: #team", 1, 1, section(), 0, key="owner_slack")
+    assert label_of(_cand(field, "#team")) == ("owner_slack", -1)
+
+
+def test_question_word_matches_a_column_header_by_morphology(searcher):
+    a = QuestionAnalyzer().run("How long are nightly backups retained?")
+    feats = Featurizer(Vocabulary(searcher), a)
+    f = feats.span(_cand(ROW, "24 hours", {"cell", "duration"}), 1)
+    g = feats.span(_cand(ROW, "404", {"cell", "number"}), 1)
+    assert g["key_match"] == 0.0 and g["key_soft"] > 0.5  # stems retain / retent differ
+    assert f["key_soft"] == 0.0  # the RPO column is not what was asked
+    assert g["row_match"] > 0  # the row's other cells name the nightly backups
+
+
+def test_equal_answers_share_their_belief():
+    keys = [answer_key(t) for t in ("5,", "5", "`5`", "six")]
+    assert keys[:3] == ["5", "5", "5"]
+    assert merge_shares(keys, [0.2, 0.2, 0.1, 0.5]) == [0.5, 0.5, 0.5, 0.5]
+    # The gate sees merged rivals: a runner-up saying the same thing is no rival.
+    row = gate_row([0.6, 0.3], {"type_first": 1.0}, ["type_first"])
+    assert round(row["margin"], 2) == 0.3 and row["score_typed"] == 0.6
+
+
+def _texts(text: str, question: str) -> dict[str, set[str]]:
+    p = Passage("sentence", text, 1, 1, section(), 0)
+    return {c.text: c.kinds for c in Reader().run(QuestionAnalyzer().run(question), [p])}
+
+
+def test_reader_trims_sentence_openers_and_reads_defaults():
+    got = _texts("The TCP port the server listens on, 5432 by default.", "Which port?")
+    assert "TCP" in got and "The TCP" not in got
+    got = _texts("The number of loops, defaulting to one million.", "What is the loop count?")
+    assert "one million" in got
+    got = _texts("Use 5, which is the limit.", "What is the limit?")
+    assert "5" in got and "5," not in got
+
+
+def test_reader_marks_code_the_source_marks(tmp_path):
+    (tmp_path / "a.rst").write_text("The default level is ``WARNING`` here.\n")
+    s = section(id="a.rst#x", source="a.rst")
+    p = Passage("sentence", "The default level is WARNING here.", 1, 1, s, 0)
+    a = QuestionAnalyzer().run("What is the default level?")
+    got = {c.text: c.kinds for c in Reader(tmp_path).run(a, [p])}
+    assert {"code", "marked"} <= got["WARNING"]
+    (tmp_path / "b.html").write_text('<p>Choose <code class="literal">btree</code> now.</p>\n')
+    p = Passage("sentence", "Choose btree now.", 1, 1, section(id="b.html#x", source="b.html"), 0)
+    assert "marked" in {c.text: c.kinds for c in Reader(tmp_path).run(a, [p])}["btree"]
+
+
+def test_reader_reads_later_passages_that_hold_question_words():
+    s = section()
+    ps = [Passage("sentence", f"filler {i}", 1, 1, s, 0, order=i) for i in range(5)]
+    ps.append(Passage("sentence", "the port is 5432", 1, 1, s, 1, order=0))
+    got = Reader(max_passages=3).select(ps, lambda p: float("port" in p.text))
+    assert got[:3] == ps[:3] and got[3] is ps[5] and len(got) == 4
+
+
+def test_analysis_types_of_attribute_and_verb_questions():
+    q = QuestionAnalyzer()
+    assert q.run("How much memory does the buffer use?").type == "quantity"
+    assert q.run("How much does the licence cost?").type == "money"
+    assert q.run("What does the init command create?").type == "other"
+    assert q.run("What is the default work_mem?").type != "code"
+    assert q.run("What does dyn do?").type == "definition"
