@@ -67,7 +67,11 @@ class Models:
 # What the gates see of the winner besides its ranking score and margin.
 SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun", "agree",
                   "certain", "near", "miss_max"]  # fmt: skip
-PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max"]
+# A place found by one ranking only is not suspect in itself (paraphrases are found by the
+# encoder alone): the gate sees each ranking's rank, how far the place stands above the
+# corpus's dense similarity, and how well its label (titles, headings, lead) names the question.
+PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max",
+                   "kw_rank", "dense_rank", "dense_z", "cov_label", "cov_lead", "both_top"]  # fmt: skip
 SPAN_GATE_FEATURES = ["score", "margin", "n_cands", *SPAN_GATE_BASE]
 PLACE_GATE_FEATURES = ["score", "margin", "n_cands", *PLACE_GATE_BASE]
 
