@@ -21,7 +21,8 @@ LEAD_CHARS = 240
 
 def joined_pairs(terms: tuple[str, ...] | list[str]) -> dict[str, tuple[str, str]]:
     """Adjacent terms written as one word ("roll", "back" → "rollback"), to the pair."""
-    return {a + b: (a, b) for a, b in zip(terms, terms[1:], strict=False) if len(a + b) >= 6}
+    pairs = zip(terms, terms[1:], strict=False)
+    return {a + b: (a, b) for a, b in pairs if min(len(a), len(b)) >= 2 and len(a + b) >= 6}
 
 
 def label_coverage(
