@@ -14,8 +14,8 @@ import re
 from ipsearch.answer.terms import has_term
 from ipsearch.models import Section
 
-# Enough of a lead paragraph to hold what a page says it is ("git-mv - Move or rename a
-# file", a summary sentence), not so much that any page covers any question.
+# Enough of a lead paragraph to hold what a page says it is (a man page's NAME line, a
+# summary sentence), not so much that any page covers any question.
 LEAD_CHARS = 240
 
 
