@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from ipsearch.answer.analysis import Analysis
-from ipsearch.answer.passages import Passage, doc_title, heading_path
+from ipsearch.answer.labels import label_coverage, lead_text, path_words
+from ipsearch.answer.passages import Passage, Retrieved, doc_title, heading_path
 from ipsearch.answer.reader import CERTAIN_TYPES, Candidate
 from ipsearch.answer.terms import Vocabulary, coverage, has_term, key_words, soft_match
 from ipsearch.models import Section
@@ -22,11 +23,14 @@ SPAN_FEATURES = [
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
             "cov_own_rel": "cov_own", "dense_rel": "dense",
             "cov_section_rel": "cov_section", "cov_best_rel": "cov_best",
-            "key_soft_rel": "key_soft", "cand_rare_rel": "cand_rare"}  # fmt: skip
-DENSE = ("dense", "dense_gap", "dense_rel")
+            "key_soft_rel": "key_soft", "cand_rare_rel": "cand_rare",
+            "cov_label_rel": "cov_label", "dense_z_rel": "dense_z"}  # fmt: skip
+DENSE = ("dense", "dense_gap", "dense_rel", "dense_rank", "dense_z", "dense_z_rel")
 PLACE_FEATURES = [
     "sec_score", "sec_rank", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
     "cov_path", "cov_best", "miss_max", "is_lead", "doc_level", "cov_section_rel", "cov_best_rel",
+    "kw_rank", "dense_rank", "dense_z", "cov_label", "cov_lead", "cov_label_rel", "dense_z_rel",
+    "both_top",
 ]  # fmt: skip
 
 
@@ -91,26 +95,39 @@ class Featurizer:
         return row
 
     # -- places -----------------------------------------------------------------------------
-    def place(self, s: Section, score: float, rank: int, dense: float, best_dense: float,
-              best_passage_cov: float, n_sections: int) -> dict[str, float]:  # fmt: skip
+    def place(self, s: Section, rank: int, got: Retrieved, best_passage_cov: float,
+              n_sections: int) -> dict[str, float]:  # fmt: skip
         have = self.section_terms(s)
-        path_words = " ".join(re.split(r"[/_.\-]+", s.source))
+        dense = got.dense.get(s.id, 0.0)
+        kw, near = got.kw_rank.get(s.id), got.dense_rank.get(s.id)
+        label = " ".join([doc_title(s), *heading_path(s), path_words(s.source)])
+        lead = got.leads.get(s.source)
         return self._known(
             {
-                "sec_score": score,
+                "sec_score": got.scores.get(s.id, 0.0),
                 "sec_rank": 1.0 / (1 + rank),
                 "dense": dense,
-                "dense_gap": dense - best_dense,
+                "dense_gap": dense - max(got.dense.values(), default=0.0),
                 "cov_section": coverage(have, self.weights),
                 "cov_title": self.cov(doc_title(s)),
                 "cov_head": self.cov(" ".join(heading_path(s))),
-                "cov_path": self.cov(path_words),
+                "cov_path": self.cov(path_words(s.source)),
                 "cov_best": best_passage_cov,
                 "miss_max": self.miss_max(have),
                 "is_lead": float(s.level == 0 and s.kind in ("overview", "section", "record")),
                 "doc_level": float(self.a.doc_level),
+                # Keyword and dense evidence apart: agreement of the two says more than either.
+                "kw_rank": 1.0 / (1 + kw) if kw is not None else 0.0,
+                "dense_rank": 1.0 / (1 + near) if near is not None else 0.0,
+                "both_top": float(kw == 0 and near == 0),
+                "dense_z": (dense - got.dense_mean) / got.dense_std,
+                "cov_label": self.label_cov(label),
+                "cov_lead": self.label_cov(f"{doc_title(s)} {lead_text(lead)}"),
             }
         )
+
+    def label_cov(self, text: str) -> float:
+        return label_coverage(self.q_terms, self.weights, self.vocab.terms(text))
 
     # -- spans ------------------------------------------------------------------------------
     def passage_cov(self, p: Passage) -> tuple[float, float, float]:

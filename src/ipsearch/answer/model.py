@@ -67,6 +67,10 @@ class Models:
 # What the gates see of the winner besides its ranking score and margin.
 SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun", "agree",
                   "certain", "near", "miss_max"]  # fmt: skip
+# Each ranking's rank, the dense z-score and label coverage help the ranker (they compare the
+# places of one question) but not the gate: across corpora, how well a page's title names a
+# question depends on how the corpus titles its pages (measured leave-one-corpus-out, the gate
+# with them answered fewer right places on the seed, PostgreSQL and GOV.UK sets).
 PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max"]
 SPAN_GATE_FEATURES = ["score", "margin", "n_cands", "score_typed", "margin_typed",
                       *SPAN_GATE_BASE]  # fmt: skip

@@ -54,6 +54,14 @@ class Retrieved:
     scores: dict[str, float]  # fused score per section id, best = 1
     dense: dict[str, float]
     passages: list[Passage]
+    # Each ranking's own evidence, kept apart for the place model: rank (0 = best) in the
+    # keyword ranking and in the dense one, and the spread of dense similarity over the corpus
+    # (a section far above the corpus's mean stands out; near misses do not).
+    kw_rank: dict[str, int] = field(default_factory=dict)
+    dense_rank: dict[str, int] = field(default_factory=dict)
+    dense_mean: float = 0.0
+    dense_std: float = 1.0
+    leads: dict[str, Section] = field(default_factory=dict)  # source → its first section
 
 
 def heading_path(s: Section) -> list[str]:
@@ -72,6 +80,7 @@ class SectionRanker:
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self._by_id: dict[str, Section] | None = None
+        self._leads: dict[str, Section] | None = None
 
     @property
     def by_id(self) -> dict[str, Section]:
@@ -79,16 +88,35 @@ class SectionRanker:
             self._by_id = {s.id: s for s in self.searcher.store.sections()}
         return self._by_id
 
-    def run(self, query: str, limit: int = TOP_SECTIONS) -> tuple[list[Section], dict, dict]:
-        """(sections best first, fused score by id as a share of the best, dense by id)."""
+    @property
+    def leads(self) -> dict[str, Section]:
+        """Each document's first section (where its title and summary sit)."""
+        if self._leads is None:
+            self._leads = {}
+            for s in self.by_id.values():
+                old = self._leads.get(s.source)
+                if old is None or (s.position, s.first_line) < (old.position, old.first_line):
+                    self._leads[s.source] = s
+        return self._leads
+
+    def run(self, query: str, limit: int = TOP_SECTIONS) -> Retrieved:
+        """Sections best first, with the fused score by id as a share of the best, the dense
+        similarity by id and each ranking's ranks (no passages yet)."""
         keyword = self.searcher.rank(query, limit=FUSE_DEPTH, fusion="never") if query else []
         dense = self.searcher.dense_scores(query) if query.strip() else {}
         near = [sid for sid, _ in sorted(dense.items(), key=lambda x: -x[1])[:FUSE_DEPTH]]
         fused = fuse([[sid for sid, _ in keyword], near]) if near else keyword
         fused = [(sid, v) for sid, v in fused if sid in self.by_id][:limit]
         top = fused[0][1] if fused else 1.0
-        scores = {sid: v / top for sid, v in fused}
-        return [self.by_id[sid] for sid, _ in fused], scores, dense
+        out = Retrieved([self.by_id[sid] for sid, _ in fused], {sid: v / top for sid, v in fused},
+                        dense, [], {sid: i for i, (sid, _) in enumerate(keyword)},
+                        {sid: i for i, sid in enumerate(near)}, leads=self.leads)  # fmt: skip
+        if dense:
+            values = list(dense.values())
+            out.dense_mean = sum(values) / len(values)
+            var = sum((v - out.dense_mean) ** 2 for v in values) / len(values)
+            out.dense_std = var**0.5 or 1.0
+        return out
 
 
 class PassageRetriever:
@@ -99,13 +127,12 @@ class PassageRetriever:
         self.ranker = ranker or SectionRanker(searcher)
 
     def run(self, query: str, limit: int = TOP_SECTIONS) -> Retrieved:
-        sections, scores, dense = self.ranker.run(query, limit)
-        out: list[Passage] = []
-        for rank, s in enumerate(sections):
+        got = self.ranker.run(query, limit)
+        for rank, s in enumerate(got.sections):
             for p in section_passages(s, self.searcher.store.corpus):
-                p.rank, p.score, p.dense = rank, scores.get(s.id, 0.0), dense.get(s.id, 0.0)
-                out.append(p)
-        return Retrieved(sections, scores, dense, out)
+                p.rank, p.score, p.dense = rank, got.scores.get(s.id, 0.0), got.dense.get(s.id, 0.0)
+                got.passages.append(p)
+        return got
 
 
 def section_passages(s: Section, corpus: Path | None = None) -> list[Passage]:

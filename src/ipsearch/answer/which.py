@@ -63,7 +63,6 @@ class PlaceRanker:
         for p in retrieved.passages:
             by_section.setdefault(p.section.id, []).append(p)
         per_doc = Counter(s.source for s in retrieved.sections)
-        best_dense = max(retrieved.dense.values(), default=0.0)
         out = []
         for rank, s in enumerate(retrieved.sections):
             passages = by_section.get(s.id, [])
@@ -73,10 +72,8 @@ class PlaceRanker:
             best = max(scored, key=lambda x: x[:2], default=None)
             f = feats.place(
                 s,
-                retrieved.scores.get(s.id, 0.0),
                 rank,
-                retrieved.dense.get(s.id, 0.0),
-                best_dense,
+                retrieved,
                 best[0] if best else 0.0,
                 per_doc[s.source] if len(heading_path(s)) else 1,
             )
