@@ -76,6 +76,29 @@ def test_setext_rst_asciidoc_and_numbered_headings():
     ]
 
 
+def test_man_page_text_right_under_an_underline_starts_a_section():
+    doc = parse_text(
+        "tool(1)\n=======\n\nNAME\n----\ntool - does one thing\n\n"
+        "SYNOPSIS\n--------\n[verse]\n'tool' [-v]\n",
+        "txt",
+        "tool.txt",
+    )
+    titles = [s.heading_path[-1] for s in doc.sections]
+    assert titles[-2:] == ["NAME", "SYNOPSIS"]
+    name = doc.sections[-2]
+    assert [(b.text, b.first) for b in name.blocks if b.kind != "heading"] == [
+        ("tool - does one thing", 6)
+    ]
+
+
+def test_a_delimited_listing_is_code_and_its_closing_line_no_underline():
+    text = "Usage\n=====\n\nRun it:\n\n------\n$ tool --all\nabc123 First line\n------\n"
+    doc = parse_text(text, "txt", "u.txt")
+    assert [s.heading_path for s in doc.sections] == [["Usage"]]
+    code = [b for b in doc.sections[0].blocks if b.kind == "code"]
+    assert [(b.text, b.first, b.last) for b in code] == [("$ tool --all\nabc123 First line", 7, 8)]
+
+
 def test_label_lines_are_fields_of_their_section():
     doc = parse_text("Title\n\nOwner: Platform team\n\nText here.\n", "txt", "t.txt")
     field = next(b for b in doc.blocks() if b.kind == "field")

@@ -59,7 +59,13 @@ def blocks_of(lines: list[str]) -> tuple[list[Block], set[int]]:
     blocks: list[Block] = []
     marked: set[int] = set()
     order: list[str] = []  # underline characters in order of first use: rst's level rule
-    for first, last, run in paragraphs(lines):
+    for first, last, run in _runs(lines):
+        if _delimited(run):
+            # A delimited listing (AsciiDoc ``----`` … ``----``): its lines are verbatim text,
+            # and its closing line is no heading's underline.
+            inner = run[1:-1]
+            blocks.append(Block("code", "\n".join(x.rstrip() for x in inner), first + 1, last - 1))
+            continue
         under = _UNDERLINE.fullmatch(run[-1]) if len(run) >= 2 else None
         if under and not _UNDERLINE.fullmatch(run[-2]):
             char = under.group(1)
@@ -88,6 +94,37 @@ def blocks_of(lines: list[str]) -> tuple[list[Block], set[int]]:
         else:
             blocks.append(Block(_kind(run), text, first, last))
     return blocks, marked
+
+
+def _runs(lines: list[str]) -> list[tuple[int, int, list[str]]]:
+    """Paragraph runs, a run split right after a heading's underline: AsciiDoc and man pages
+    put text directly under ``NAME`` / ``----`` with no blank line between."""
+    out: list[tuple[int, int, list[str]]] = []
+    for first, last, run in paragraphs(lines):
+        if _delimited(run):
+            out.append((first, last, run))
+            continue
+        start = 0
+        for i in range(1, len(run) - 1):
+            if (
+                i > start
+                and _UNDERLINE.fullmatch(run[i])
+                and not _UNDERLINE.fullmatch(run[i - 1])
+                and looks_like_heading(run[i - 1])
+            ):
+                out.append((first + start, first + i, run[start : i + 1]))
+                start = i + 1
+        out.append((first + start, last, run[start:]))
+    return out
+
+
+def _delimited(run: list[str]) -> bool:
+    """Opens and closes with the same line of four or more ``-``/``=``/... characters: a
+    delimited block, not a title between an overline and an underline (those are 3 lines)."""
+    if len(run) < 4:
+        return False
+    top, bottom = run[0].strip(), run[-1].strip()
+    return top == bottom and len(top) >= 4 and bool(_UNDERLINE.fullmatch(run[0]))
 
 
 def _numbered_heading(run: list[str], text: str) -> bool:
