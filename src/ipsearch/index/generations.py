@@ -9,6 +9,7 @@ removed.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -57,8 +58,9 @@ def write_files(
         try:
             if parsed.error is not None:
                 raise parsed.error
-            sections = parsed.sections
-            if not sections:
+            sections = iter(parsed.sections)
+            first = next(sections, None)
+            if first is None:
                 raise Skip("no text a reader sees")
         except Unreadable as e:
             # Transient: keep what was indexed for it; it is read again next run.
@@ -82,13 +84,17 @@ def write_files(
             continue
         report.warnings.extend(parsed.warnings)
         delete(f.rel)
-        for s in sections:
+        count = 0
+        # One section at a time: a large file's sections are made as they are written.
+        for s in itertools.chain([first], sections):
             writer.add_document(**to_doc(s))
-        vocab.add(sections)
+            vocab.add([s])
+            count += 1
+        del first, s
         entries[f.rel] = {
             "hash": digest,
             **stat_entry(f),
-            "sections": len(sections),
+            "sections": count,
             "format": parsed.fmt,
         }
         setattr(report, how, getattr(report, how) + 1)
