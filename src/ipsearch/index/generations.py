@@ -22,6 +22,9 @@ from ipsearch.index.schema import make_schema, section_from_fields, to_doc
 from ipsearch.models import IngestReport
 
 SCHEMA_VERSION = 7
+# Whoosh's posting buffer (its own estimate, in MB) before it sorts a run out to disk. Runs
+# are merged at commit, so this bounds memory, not the index; real use is ~1.5x the estimate.
+WRITER_MB = 64
 Notify = Callable[[str], None]
 
 
@@ -135,7 +138,7 @@ class Generations:
                 ix = windex.open_dir(str(gen))
             except Exception as e:
                 raise damaged(self.root, e) from e
-            writer = ix.writer(limitmb=128)
+            writer = ix.writer(limitmb=WRITER_MB)
             vocab = vocabulary.Builder(live)
             try:
                 for rel in removed:
@@ -185,7 +188,7 @@ class Generations:
         with self._building(gen):
             gen.mkdir(parents=True)
             ix = windex.create_in(str(gen), make_schema())
-            writer = ix.writer(limitmb=256)
+            writer = ix.writer(limitmb=WRITER_MB)
             vocab = vocabulary.Builder()
             try:
                 entries = write_files(writer, todo, report, progress, self.corpus, vocab)
