@@ -142,12 +142,14 @@ def iter_sections(doc: Document, file_hash: str = "") -> Iterator[Section]:
         kinds.append((s, kind, ids.take(wants[pos]), pos, noun, file_hash))
     if footer:
         kinds.append((footer, "metadata", ids.take(wants[-1]), len(parts), None, ""))
-    return _made(doc, kinds, published, updated, file_hash)
+    # The sections go with the generator alone, so each one's blocks are freed once written
+    # (the caller's ``doc`` keeps its own).
+    return _made(replace(doc, sections=[]), kinds, published, updated, file_hash)
 
 
 def _made(doc, todo: list, published, updated, file_hash: str) -> Iterator[Section]:
     for i, args in enumerate(todo):
-        todo[i] = None  # the document's own blocks stay; nothing else of a written section
+        todo[i] = None
         x = _indexed(doc, *args)
         x.published, x.updated, x.file_hash = published, updated, file_hash
         yield x
