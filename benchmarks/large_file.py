@@ -12,7 +12,8 @@ every 8-40 paragraphs; ``plain`` has no heading at all, so the file goes through
 section recovery (``ingest/recover.py``). Every run is one ``python -m ipsearch ingest`` in a
 subprocess, keyword-only (``IPSEARCH_SEMANTIC=0``), with a corpus of that file alone and a
 temporary index (never the user's). Reported per file: size, wall seconds, MB/s, the child's
-peak RSS (``ru_maxrss`` of that one child, read with ``os.wait4``) and the sections indexed.
+peak RSS (``ru_maxrss`` of that one child, read with ``os.wait4``), its CPU seconds and MB
+per CPU second (less sensitive to a busy machine than wall time), and the sections indexed.
 Writes ``benchmarks/results/large_file.json``. The machine is shared: read single figures as
 noisy; linear time means the MB/s figure holds from the smallest file to the largest.
 """
@@ -131,6 +132,9 @@ def run_ingest(file: Path, tmp: Path) -> dict:
         "exit": proc.returncode,
         "seconds": round(wall, 2),
         "mb_per_s": round(mb / wall, 3),
+        # CPU time is what the shared machine's load changes least: linear time shows here.
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "mb_per_cpu_s": round(mb / (usage.ru_utime + usage.ru_stime), 3),
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
         "sections": report.get("sections"),
     }
