@@ -227,7 +227,8 @@ def parse_file(path: Path, source: str) -> Document:
         return importlib.import_module(BINARY_PARSERS[fmt]).parse(read_bytes(path), source)
     if fmt == "txt":
         data = read_bytes(path)
-        lines = utf8_lines(data) if longest_line(data, b"\n") <= MAX_LINE_CHARS else None
+        short = len(data) <= MAX_LINE_CHARS or longest_line(data, b"\n") <= MAX_LINE_CHARS
+        lines = utf8_lines(data) if short else None  # else the general path's line check
         if lines is not None:
             from ipsearch.ingest.text import parse_lines
 
