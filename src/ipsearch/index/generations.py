@@ -28,6 +28,15 @@ WRITER_MB = 64
 Notify = Callable[[str], None]
 
 
+def _writer(ix):
+    """A Whoosh writer with a bounded posting buffer, its runs spilled in batches. Whoosh's
+    writing module is loaded here, not at import: a search never writes."""
+    from ipsearch._whoosh import batch_sorting_runs
+
+    batch_sorting_runs()
+    return ix.writer(limitmb=WRITER_MB)
+
+
 def _skipped(f, digest: str, reason: str) -> dict:
     return {"hash": digest, **stat_entry(f), "sections": 0, "skipped": reason}
 
@@ -138,7 +147,7 @@ class Generations:
                 ix = windex.open_dir(str(gen))
             except Exception as e:
                 raise damaged(self.root, e) from e
-            writer = ix.writer(limitmb=WRITER_MB)
+            writer = _writer(ix)
             vocab = vocabulary.Builder(live)
             try:
                 for rel in removed:
@@ -188,7 +197,7 @@ class Generations:
         with self._building(gen):
             gen.mkdir(parents=True)
             ix = windex.create_in(str(gen), make_schema())
-            writer = ix.writer(limitmb=WRITER_MB)
+            writer = _writer(ix)
             vocab = vocabulary.Builder()
             try:
                 entries = write_files(writer, todo, report, progress, self.corpus, vocab)
