@@ -36,8 +36,8 @@ STREAM_BYTES = 4 * 1024 * 1024
 class Parsed:
     """What parsing one file gave: its sections, or the exception that stopped it.
 
-    In-process, ``sections`` is an iterator: each section's text copies are made as it is
-    taken and dropped once it is written (``sections.iter_sections``)."""
+    For a file of ``STREAM_BYTES`` or more, ``sections`` is an iterator: each section's text
+    copies are made as it is taken and dropped once it is written (``sections.iter_sections``)."""
 
     sections: Iterable[Section] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
