@@ -9,6 +9,7 @@ Writes the corpus and the index into a temporary directory (never the user's ind
 and prints the corpus size, wall time and the child's peak RSS (``ru_maxrss`` from
 ``resource.getrusage(RUSAGE_CHILDREN)``). Memory should stay near the cost of the largest
 single file, not grow with the corpus: nothing holds the whole corpus as one string.
+One large file is measured by ``benchmarks/large_file.py``.
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def main() -> None:
     print(proc.stdout.strip() or proc.stderr.strip())
     print(
         f"corpus: {total / 2**20:.0f} MB in {args.files} files; ingest exit {proc.returncode}, "
-        f"{wall:.0f} s, peak RSS {peak_kb / 1024:.0f} MB"
+        f"{wall:.0f} s ({total / 2**20 / wall:.2f} MB/s), peak RSS {peak_kb / 1024:.0f} MB"
     )
     if args.keep:
         print(f"kept {tmp}")

@@ -34,3 +34,27 @@ def test_segment_parts_are_read_in_place_like_bytesio():
     view.seek(18)
     assert pickle.load(view) == {"a": [1, 2, 3]}
     assert view.tell() == len(data) - 4
+
+
+def test_posting_runs_spilled_in_batches_merge_back_in_order(tmp_path):
+    """A writer whose buffer overflows spills sorted runs; read back, every posting is there,
+    in order (batches of ``_RUN_BATCH`` postings and a partial last batch)."""
+    import random
+
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import PostingPool
+
+    from ipsearch._whoosh import _RUN_BATCH, batch_sorting_runs
+
+    batch_sorting_runs()
+    rng = random.Random(3)
+    items = [
+        ("body", f"w{rng.randint(0, 999)}".encode(), rng.randint(0, 10**6), 1.0, b"v")
+        for _ in range(8 * _RUN_BATCH + 17)
+    ]
+    pool = PostingPool(FileStorage(str(tmp_path)), None, limitmb=1)
+    for item in items:
+        pool.add(item)
+    assert len(pool.runs) >= 2  # spilled to disk more than once
+    assert list(pool.items()) == sorted(items)
+    assert not list(tmp_path.glob("*.run"))  # runs removed once read

@@ -121,3 +121,46 @@ def share_segment_buffers() -> None:
         self.is_closed = False
 
     structfile.BufferFile.__init__ = init
+
+
+_RUN_BATCH = 4096
+
+
+def batch_sorting_runs() -> None:
+    """Write and read the index writer's sorted runs a batch of postings at a time.
+
+    Whoosh spills its posting buffer to disk in sorted runs and merges them at commit, pickling
+    each posting on its own; with a bounded buffer (``generations.WRITER_MB``) a large ingest
+    writes several runs, and one pickle call per posting each way cost about a third of the
+    CPU of a 20 MB file. Lists of postings pickle in one call each; the order is unchanged.
+    """
+    import pickle
+
+    from whoosh.writing import PostingPool
+
+    def write_run(self, f, items) -> None:
+        batch: list = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= _RUN_BATCH:
+                pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+                batch = []
+        if batch:
+            pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+        f.close()
+
+    def read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    batch = pickle.load(f)
+                except EOFError:
+                    return
+                yield from batch
+        finally:
+            f.close()
+            self._remove_run(path)
+
+    PostingPool._write_run = write_run
+    PostingPool._read_run = read_run

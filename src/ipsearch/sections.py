@@ -7,6 +7,8 @@ name, page dates, the quotable paragraphs), so ``show`` and the QA layer never r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 
 from ipsearch.ingest import index_form
@@ -23,9 +25,12 @@ __all__ = ["DATE_RE", "build_sections", "enumerated_topics", "expansions", "pars
 _PUBLISHED = re.compile(r"(?:first\s+)?published\b:?\s*", re.I)
 _UPDATED = re.compile(r"\b(?:last\s+)?updated\b:?\s*", re.I)
 FOOTER_TITLE = "Publication history"
+# Text of a section (characters) above which it is indexed as consecutive parts. The longest
+# section of the evaluation corpora has ~52,000; one of many MB costs ~40x its size to index.
+MAX_SECTION_CHARS = 256 * 1024
 
 
-def paragraphs_of(blocks: list[Block]) -> list[Paragraph]:
+def paragraphs_of(blocks: Iterable[Block]) -> list[Paragraph]:
     """The quotable units of a section: each block but headings as a reader sees it; a
     <dt> term and its <dd> definition read as one ``Term definition`` line."""
     out: list[Paragraph] = []
@@ -62,7 +67,9 @@ def labels_of(blocks: list[Block]) -> dict[str, str]:
 
 def _page_dates(doc: Document) -> tuple[date | None, date | None]:
     published = updated = None
-    for p in paragraphs_of(list(doc.blocks())):
+    for p in paragraphs_of(doc.blocks()):
+        if published is not None and updated is not None:
+            break
         if published is None and _PUBLISHED.match(p.text):
             published = parse_date(p.text)
         m = _UPDATED.search(p.text)
@@ -109,24 +116,68 @@ class _Ids:
 
 
 def build_sections(doc: Document, file_hash: str = "") -> list[Section]:
+    return list(iter_sections(doc, file_hash))
+
+
+def iter_sections(doc: Document, file_hash: str = "") -> Iterator[Section]:
+    """The indexed sections of ``doc``, made one at a time as they are taken.
+
+    What needs the whole document (page dates, the footer, unique ids) is settled here, before
+    the first is taken, so a failure there is the caller's to handle; after it, each section's
+    copies of its text (index text, paragraphs, stored blocks) exist only while it is written.
+    """
     published, updated = _page_dates(doc)
-    parts = list(doc.sections)
+    parts = [p for s in doc.sections for p in bounded(s)]
     if doc.format == "pdf":
         parts = [page_wide_section(s) for s in parts]
     footer = _split_footer(parts)
     noun = key_noun(doc.title)
     wants = [_want(s) for s in parts] + ([slug(FOOTER_TITLE)] if footer else [])
     ids = _Ids(wants)
-    out: list[Section] = []
+    kinds = []
     for pos, s in enumerate(parts):
         kind = "record" if doc.format == "jsonl" else "section"
         if pos == 0 and len(parts) > 1 and (s.lead or s.title == doc.title):
             kind = "overview"
-        out.append(_indexed(doc, s, kind, ids.take(wants[pos]), pos, noun, file_hash))
+        kinds.append((s, kind, ids.take(wants[pos]), pos, noun, file_hash))
     if footer:
-        out.append(_indexed(doc, footer, "metadata", ids.take(wants[-1]), len(parts), None, ""))
-    for x in out:
+        kinds.append((footer, "metadata", ids.take(wants[-1]), len(parts), None, ""))
+    # The sections go with the generator alone, so each one's blocks are freed once written
+    # (the caller's ``doc`` keeps its own).
+    return _made(replace(doc, sections=[]), kinds, published, updated, file_hash)
+
+
+def _made(doc, todo: list, published, updated, file_hash: str) -> Iterator[Section]:
+    for i, args in enumerate(todo):
+        todo[i] = None
+        x = _indexed(doc, *args)
         x.published, x.updated, x.file_hash = published, updated, file_hash
+        yield x
+
+
+def bounded(s: DocSection, limit: int | None = None) -> list[DocSection]:
+    """``s``, or its consecutive parts of at most ``limit`` characters of text (cut between
+    blocks) when it is longer: a section is what a search finds and a reader is shown, and a
+    file of prose without headings would otherwise be one section of many megabytes. Parts
+    after the first are titled "<title> (part N)", a title the file does not write."""
+    limit = limit or MAX_SECTION_CHARS
+    if sum(len(b.text) for b in s.blocks) <= limit:
+        return [s]
+    chunks: list[list[Block]] = [[]]
+    size = 0
+    has_text = False  # a part is never a heading alone
+    for b in s.blocks:
+        if size + len(b.text) > limit and has_text:
+            chunks.append([])
+            size, has_text = 0, False
+        chunks[-1].append(b)
+        size += len(b.text)
+        has_text = has_text or b.kind != "heading"
+    out = [replace(s, blocks=chunks[0], last=max(b.last for b in chunks[0]))]
+    for n, chunk in enumerate(chunks[1:], 2):
+        path = [*s.heading_path[:-1], f"{s.title} (part {n})"]
+        first, last = chunk[0].first, max(b.last for b in chunk)
+        out.append(DocSection(path, s.level, first, last, chunk, inferred=True))
     return out
 
 

@@ -9,6 +9,7 @@ removed.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +22,20 @@ from ipsearch.index.schema import make_schema, section_from_fields, to_doc
 from ipsearch.models import IngestReport
 
 SCHEMA_VERSION = 7
+# Whoosh's posting buffer (its own estimate, in MB) before it sorts a run out to disk. Runs
+# are merged at commit, so this bounds memory, not the index (a 63 MB text file peaked at
+# 300 MB with 64, 296 with 48: most of the rest is the file's blocks).
+WRITER_MB = 48
 Notify = Callable[[str], None]
+
+
+def _writer(ix):
+    """A Whoosh writer with a bounded posting buffer, its runs spilled in batches. Whoosh's
+    writing module is loaded here, not at import: a search never writes."""
+    from ipsearch._whoosh import batch_sorting_runs
+
+    batch_sorting_runs()
+    return ix.writer(limitmb=WRITER_MB)
 
 
 def _skipped(f, digest: str, reason: str) -> dict:
@@ -57,8 +71,9 @@ def write_files(
         try:
             if parsed.error is not None:
                 raise parsed.error
-            sections = parsed.sections
-            if not sections:
+            sections = iter(parsed.sections)
+            first = next(sections, None)
+            if first is None:
                 raise Skip("no text a reader sees")
         except Unreadable as e:
             # Transient: keep what was indexed for it; it is read again next run.
@@ -82,13 +97,17 @@ def write_files(
             continue
         report.warnings.extend(parsed.warnings)
         delete(f.rel)
-        for s in sections:
+        count = 0
+        # One section at a time: a large file's sections are made as they are written.
+        for s in itertools.chain([first], sections):
             writer.add_document(**to_doc(s))
-        vocab.add(sections)
+            vocab.add([s])
+            count += 1
+        del first, s
         entries[f.rel] = {
             "hash": digest,
             **stat_entry(f),
-            "sections": len(sections),
+            "sections": count,
             "format": parsed.fmt,
         }
         setattr(report, how, getattr(report, how) + 1)
@@ -129,7 +148,7 @@ class Generations:
                 ix = windex.open_dir(str(gen))
             except Exception as e:
                 raise damaged(self.root, e) from e
-            writer = ix.writer(limitmb=128)
+            writer = _writer(ix)
             vocab = vocabulary.Builder(live)
             try:
                 for rel in removed:
@@ -179,7 +198,7 @@ class Generations:
         with self._building(gen):
             gen.mkdir(parents=True)
             ix = windex.create_in(str(gen), make_schema())
-            writer = ix.writer(limitmb=256)
+            writer = _writer(ix)
             vocab = vocabulary.Builder()
             try:
                 entries = write_files(writer, todo, report, progress, self.corpus, vocab)

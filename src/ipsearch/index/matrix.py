@@ -169,10 +169,12 @@ def build(gen: Path, weights: Mapping[str, float]) -> int:
     Matrices of segments no longer in the index (merged away) are removed.
     """
     import numpy as np
-    from whoosh import index as windex
+    from whoosh.filedb.filestore import FileStorage
 
     fields = list(weights)
-    ix = windex.open_dir(str(gen))
+    # Read, not memory-mapped: every posting is read once, and mapped pages of a large
+    # segment would stay in this process's memory until it exits.
+    ix = FileStorage(str(gen), supports_mmap=False).open_index()
     built = 0
     keep: set[str] = set()
     with ix.reader() as reader:

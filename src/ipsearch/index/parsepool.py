@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,20 +24,32 @@ MIN_FILES = 4
 MIN_BYTES = 16 * 1024 * 1024
 
 
+# A file at least this large is parsed in the writing process when its turn comes, its
+# sections made one at a time as they are written: from a worker they would travel back
+# pickled, all at once, and exist in both processes. Smaller files keep their sections in a
+# list, so a failure while making them skips the file before any of it is written (a
+# streamed file's failure half-way fails the run, which keeps the previous index).
+STREAM_BYTES = 4 * 1024 * 1024
+
+
 @dataclass
 class Parsed:
-    """What parsing one file gave: its sections, or the exception that stopped it."""
+    """What parsing one file gave: its sections, or the exception that stopped it.
 
-    sections: list[Section] = field(default_factory=list)
+    For a file of ``STREAM_BYTES`` or more, ``sections`` is an iterator: each section's text
+    copies are made as it is taken and dropped once it is written (``sections.iter_sections``)."""
+
+    sections: Iterable[Section] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     fmt: str = ""
     error: BaseException | None = None
 
 
-def parse_one(path: Path, rel: str, digest: str, corpus: Path) -> Parsed:
+def parse_one(path: Path, rel: str, digest: str, corpus: Path, stream: bool = False) -> Parsed:
+    """``stream``: sections as an iterator (in-process), else as a list (to send back)."""
     from ipsearch.corpus import confined, is_inside
     from ipsearch.ingest import Unreadable, parse_file
-    from ipsearch.sections import build_sections
+    from ipsearch.sections import build_sections, iter_sections
 
     try:
         # Checked again here: a link swapped in since the scan must not be followed out; and
@@ -46,7 +58,8 @@ def parse_one(path: Path, rel: str, digest: str, corpus: Path) -> Parsed:
             raise Unreadable("now links outside the corpus")
         with confined(corpus):
             doc = parse_file(path, rel)
-        return Parsed(build_sections(doc, digest), list(doc.warnings), doc.format)
+        made = iter_sections(doc, digest) if stream else build_sections(doc, digest)
+        return Parsed(made, list(doc.warnings), doc.format)
     except Exception as e:  # the writer decides which failures skip a file
         return Parsed(error=e)
 
@@ -63,8 +76,8 @@ def parse_all(jobs: list[tuple[Path, str, str, int]], corpus: Path) -> Iterator[
     """``Parsed`` for each (path, rel, digest, size) job, in order."""
     n = workers()
     if n < 2 or len(jobs) < MIN_FILES or sum(j[3] for j in jobs) < MIN_BYTES:
-        for path, rel, digest, _ in jobs:
-            yield parse_one(path, rel, digest, corpus)
+        for path, rel, digest, size in jobs:
+            yield parse_one(path, rel, digest, corpus, stream=size >= STREAM_BYTES)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -75,13 +88,23 @@ def parse_all(jobs: list[tuple[Path, str, str, int]], corpus: Path) -> Iterator[
         # A few files ahead per worker: enough to keep them busy, bounded in memory.
         ahead: deque = deque()
         todo = iter(jobs)
-        for path, rel, digest, _ in todo:
-            ahead.append(pool.submit(parse_one, path, rel, digest, corpus))
+
+        def submit(job) -> None:
+            path, rel, digest, size = job
+            # A large file is left for its turn (None), to be parsed here as a stream.
+            big = size >= STREAM_BYTES
+            ahead.append(None if big else pool.submit(parse_one, path, rel, digest, corpus))
+
+        for job in todo:
+            submit(job)
             if len(ahead) >= 2 * n:
                 break
-        while ahead:
-            result = ahead.popleft().result()
+        for job in jobs:
+            future = ahead.popleft()
             nxt = next(todo, None)
             if nxt is not None:
-                ahead.append(pool.submit(parse_one, nxt[0], nxt[1], nxt[2], corpus))
-            yield result
+                submit(nxt)
+            if future is None:
+                yield parse_one(job[0], job[1], job[2], corpus, stream=True)
+            else:
+                yield future.result()

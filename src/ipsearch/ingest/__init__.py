@@ -11,6 +11,7 @@ import errno
 import importlib
 import os
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from ipsearch.errors import CorpusError
@@ -163,7 +164,7 @@ def read_text(path: Path, name: str) -> tuple[str, list[str]]:
     return decode(read_bytes(path), name)
 
 
-def longest_line(text: str, sep: str = "\n") -> int:
+def longest_line(text: str | bytes, sep: str | bytes = "\n") -> int:
     """Length of the longest line, without splitting a large text into a list of lines."""
     longest = pos = 0
     while pos < len(text):
@@ -175,6 +176,48 @@ def longest_line(text: str, sep: str = "\n") -> int:
     return longest
 
 
+def utf8_lines(data: bytes) -> Iterator[str] | None:
+    """The lines of UTF-8 ``data`` as ``split_lines`` gives them, decoded one at a time; None
+    when ``data`` is not plain UTF-8 (another BOM, invalid bytes, NUL bytes: ``decode``'s
+    cases). A large file is read this way so that its text never exists as one string (one
+    non-ASCII character makes a str of N characters 2-4N bytes) beside its lines."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    if not start and any(data.startswith(b) for b in _OTHER_BOMS):
+        return None
+    if b"\x00" in data[:65536] or not _valid_utf8(data, start):
+        return None
+    return _lines_from(data, start)
+
+
+_OTHER_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _valid_utf8(data: bytes, start: int, chunk: int = 1 << 20) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for pos in range(start, len(data), chunk):
+            decoder.decode(view[pos : pos + chunk])  # the text is dropped: only checked
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _lines_from(data: bytes, pos: int) -> Iterator[str]:
+    end = len(data)
+    if data.endswith(b"\n"):
+        end -= 1  # a final LF ends the last line; it does not open an empty one
+    while pos <= end:
+        nl = data.find(b"\n", pos, end)
+        if nl < 0:
+            nl = end
+        # LF is never part of a multi-byte UTF-8 sequence: each line decodes on its own.
+        line = data[pos:nl].decode("utf-8")
+        yield line.rstrip("\r").replace("\r", " ") if "\r" in line else line
+        pos = nl + 1
+
+
 def parse_file(path: Path, source: str) -> Document:
     """Parse one file. Raises ``Skip`` for files that are not indexed."""
     fmt = format_of(path)
@@ -182,7 +225,20 @@ def parse_file(path: Path, source: str) -> Document:
         raise Skip("unsupported file type")
     if fmt in BINARY_PARSERS:
         return importlib.import_module(BINARY_PARSERS[fmt]).parse(read_bytes(path), source)
-    text, warnings = read_text(path, source)
+    if fmt == "txt":
+        data = read_bytes(path)
+        short = len(data) <= MAX_LINE_CHARS or longest_line(data, b"\n") <= MAX_LINE_CHARS
+        lines = utf8_lines(data) if short else None  # else the general path's line check
+        if lines is not None:
+            from ipsearch.ingest.text import parse_lines
+
+            doc = parse_lines(lines, source)
+            if doc.sections:
+                return doc
+        text, warnings = decode(data, source)  # not UTF-8, or no text: the general path
+        del data
+    else:
+        text, warnings = read_text(path, source)
     if (
         fmt != "html"
         and len(text) > MAX_LINE_CHARS

@@ -8,6 +8,7 @@ underlined or numbered headings goes through headless-section recovery (``recove
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
 from ipsearch.ingest.assemble import file_title, sections_from_blocks
 from ipsearch.ingest.labels import label_of
@@ -28,33 +29,31 @@ def looks_like_heading(line: str) -> bool:
     return s[0].isupper() or s[0].isdigit()
 
 
-def paragraphs(lines: list[str]) -> list[tuple[int, int, list[str]]]:
+def paragraphs(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str]]]:
     """(first, last, lines) for each run of non-blank lines; list items split a run."""
-    out: list[tuple[int, int, list[str]]] = []
     cur: list[str] = []
-    start = 0
-    for no, line in enumerate(lines, 1):
+    start = no = 0
+    for no, line in enumerate(lines, 1):  # noqa: B007 - ``no`` is read after the loop
         if not line.strip():
             if cur:
-                out.append((start, no - 1, cur))
+                yield start, no - 1, cur
                 cur = []
             continue
         if cur and _LIST_ITEM.match(line) and not _UNDERLINE.fullmatch(line):
-            out.append((start, no - 1, cur))
+            yield start, no - 1, cur
             cur = []
         if not cur:
             start = no
         cur.append(line)
     if cur:
-        out.append((start, len(lines), cur))
-    return out
+        yield start, no, cur
 
 
 def _join(run: list[str]) -> str:
     return " ".join(part.strip() for part in run)
 
 
-def blocks_of(lines: list[str]) -> tuple[list[Block], set[int]]:
+def blocks_of(lines: Iterable[str]) -> tuple[list[Block], set[int]]:
     """The blocks of a text, and the ids of headings that are marked (underlined/numbered)."""
     blocks: list[Block] = []
     marked: set[int] = set()
@@ -142,6 +141,12 @@ def parse(text: str, source: str) -> Document:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    return parse_lines(lines, source)
+
+
+def parse_lines(lines: Iterable[str], source: str) -> Document:
+    """The document of a file given as its lines (as ``split_lines`` gives them), read once
+    and in order: a large file's lines are decoded one at a time and never held together."""
     blocks, marked = blocks_of(lines)
     title, title_from = file_title(source), "file name"
     if blocks and blocks[0].kind == "heading":
