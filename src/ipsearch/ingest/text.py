@@ -95,13 +95,12 @@ def blocks_of(lines: Iterable[str]) -> tuple[list[Block], set[int]]:
     return blocks, marked
 
 
-def _runs(lines: list[str]) -> list[tuple[int, int, list[str]]]:
+def _runs(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str]]]:
     """Paragraph runs, a run split right after a heading's underline: AsciiDoc and man pages
     put text directly under ``NAME`` / ``----`` with no blank line between."""
-    out: list[tuple[int, int, list[str]]] = []
     for first, last, run in paragraphs(lines):
         if _delimited(run):
-            out.append((first, last, run))
+            yield first, last, run
             continue
         start = 0
         for i in range(1, len(run) - 1):
@@ -111,10 +110,9 @@ def _runs(lines: list[str]) -> list[tuple[int, int, list[str]]]:
                 and not _UNDERLINE.fullmatch(run[i - 1])
                 and looks_like_heading(run[i - 1])
             ):
-                out.append((first + start, first + i, run[start : i + 1]))
+                yield first + start, first + i, run[start : i + 1]
                 start = i + 1
-        out.append((first + start, last, run[start:]))
-    return out
+        yield first + start, last, run[start:]
 
 
 def _delimited(run: list[str]) -> bool:
