@@ -54,6 +54,7 @@ SETS = [
 ]
 NAN = float("nan")
 PAIRS = 40  # wrong candidates paired with each right one, per question
+C = 0.2  # L2 strength of every logistic fit (sklearn's inverse regularisation)
 LAMBDA = 3.0  # a wrong answer costs three abstentions: abstaining is better than a wrong answer
 # The right place cited first is worth as much as a right short answer; a wrong place cited
 # costs the reader a look, far less than a wrong short answer or an answered negative.
@@ -108,7 +109,9 @@ def filled(x: np.ndarray, mean) -> np.ndarray:
     return np.where(np.isnan(x), np.asarray(mean, dtype=float), x)
 
 
-def fit_one(rows: list[tuple[list[float], bool]], balanced: bool = False) -> dict:
+def fit_one(
+    rows: list[tuple[list[float], bool]], balanced: bool = False, monotone: list[int] | None = None
+) -> dict:
     from sklearn.linear_model import LogisticRegression
 
     x = np.array([r[0] for r in rows], dtype=float)
@@ -119,11 +122,41 @@ def fit_one(rows: list[tuple[list[float], bool]], balanced: bool = False) -> dic
     if len(set(y)) < 2:  # nothing to tell apart: a constant model
         return {"coef": [0.0] * x.shape[1], "intercept": -5.0 if not y.any() else 5.0,
                 "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
-    lr = LogisticRegression(
-        C=0.2, max_iter=3000, class_weight="balanced" if balanced else None
-    ).fit((x - mean) / scale, y)
-    return {"coef": lr.coef_[0].tolist(), "intercept": float(lr.intercept_[0]),
+    if monotone:
+        coef, intercept = fit_monotone((x - mean) / scale, y, monotone)
+    else:
+        lr = LogisticRegression(
+            C=C, max_iter=3000, class_weight="balanced" if balanced else None
+        ).fit((x - mean) / scale, y)
+        coef, intercept = lr.coef_[0].tolist(), float(lr.intercept_[0])
+    return {"coef": coef, "intercept": intercept,
             "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
+
+
+def fit_monotone(x: np.ndarray, y: np.ndarray, monotone: list[int]) -> tuple[list[float], float]:
+    """The same L2 logistic regression with the coefficients at ``monotone`` held ≥ 0: a gate
+    whose winner scores higher, or leads its runner-up by more, must never trust it less (the
+    unconstrained fit lets correlated score and margin cancel, and close calls pass)."""
+    from scipy.optimize import minimize
+
+    n, k = x.shape
+    sign = np.where(y == 1, 1.0, -1.0)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = sign * (x @ w[:k] + w[k])
+        p = 1.0 / (1.0 + np.exp(np.clip(z, -50, 50)))  # = 1 - sigmoid(z)
+        value = float(np.logaddexp(0.0, -z).sum() + (w[:k] @ w[:k]) / (2 * C))
+        g = -(sign * p)
+        return value, np.append(x.T @ g + w[:k] / C, g.sum())
+
+    bounds = [(0.0, None) if i in monotone else (None, None) for i in range(k)] + [(None, None)]
+    w = minimize(loss, np.zeros(k + 1), jac=True, method="L-BFGS-B", bounds=bounds).x
+    return w[:k].tolist(), float(w[k])
+
+
+def _rising(names: list[str]) -> list[int]:
+    """Gate features in which confidence may only rise: the winner's score and its margin."""
+    return [i for i, f in enumerate(names) if f.split("_")[0] in ("score", "margin")]
 
 
 def prob(m: dict, x: list[float]) -> float:
@@ -276,7 +309,8 @@ def fit(data: dict[str, list[dict]]) -> dict:
     pl = [(g["place"][0], not it["negative"] and place_right(it, g["place"][1]))
           for it, g in zip(g_items, g_rows, strict=True) if "place" in g
           and (it["type"] in ("place", *PLACE_ANSWERED) or it["negative"])]  # fmt: skip
-    m["span_gate"], m["place_gate"] = fit_one(sp), fit_one(pl)
+    m["span_gate"] = fit_one(sp, monotone=_rising(SPAN_GATE_FEATURES))
+    m["place_gate"] = fit_one(pl, monotone=_rising(PLACE_GATE_FEATURES))
     best = None
     for ts in GRID:
         for tp in GRID[::2]:
