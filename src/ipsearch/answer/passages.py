@@ -71,13 +71,7 @@ class SectionRanker:
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
-        self._by_id: dict[str, Section] | None = None
-
-    @property
-    def by_id(self) -> dict[str, Section]:
-        if self._by_id is None:
-            self._by_id = {s.id: s for s in self.searcher.store.sections()}
-        return self._by_id
+        self._read: dict[str, Section | None] = {}  # sections read so far, by id
 
     def run(self, query: str, limit: int = TOP_SECTIONS) -> tuple[list[Section], dict, dict]:
         """(sections best first, fused score by id as a share of the best, dense by id)."""
@@ -85,10 +79,20 @@ class SectionRanker:
         dense = self.searcher.dense_scores(query) if query.strip() else {}
         near = [sid for sid, _ in sorted(dense.items(), key=lambda x: -x[1])[:FUSE_DEPTH]]
         fused = fuse([[sid for sid, _ in keyword], near]) if near else keyword
-        fused = [(sid, v) for sid, v in fused if sid in self.by_id][:limit]
-        top = fused[0][1] if fused else 1.0
-        scores = {sid: v / top for sid, v in fused}
-        return [self.by_id[sid] for sid, _ in fused], scores, dense
+        # Only the top sections are read from the index, each once: ids it no longer holds
+        # are passed over.
+        kept = []
+        for sid, v in fused:
+            if len(kept) == limit:
+                break
+            if sid not in self._read:
+                found = self.searcher.sections_by_id([sid])
+                self._read[sid] = found[0] if found else None
+            if self._read[sid] is not None:
+                kept.append((sid, v))
+        top = kept[0][1] if kept else 1.0
+        scores = {sid: v / top for sid, v in kept}
+        return [self._read[sid] for sid, _ in kept], scores, dense
 
 
 class PassageRetriever:

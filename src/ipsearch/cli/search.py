@@ -59,7 +59,7 @@ def sections(app: App, source_glob: str | None) -> int:
     store = app.fresh_store()
     rows = [
         (s, display_path(store.corpus, s.source))
-        for s in store.sections()
+        for s in store.outline()
         if source_glob is None
         or matches_source(s.source, display_path(store.corpus, s.source), source_glob)
     ]
