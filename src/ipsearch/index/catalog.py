@@ -70,31 +70,41 @@ def _row(s: Section) -> tuple:
     )
 
 
+def _json(text: str):
+    # Most rows have no aliases or labels: skip the decoder for those.
+    if text == "[]":
+        return []
+    if text == "{}":
+        return {}
+    return json.loads(text)
+
+
 def _section(r: tuple) -> Section:
-    d = dict(zip(_COLUMNS, r, strict=True))
+    (sid, source, position, title, name, chair, kind, first, last, level, fmt, doc_title,
+     document, heading_path, aliases, labels, inferred, published, updated, file_hash) = r  # fmt: skip
     return Section(
-        id=d["id"],
-        source=d["source"],
-        title=d["title"],
-        kind=d["kind"],
-        first_line=d["first_line"],
-        last_line=d["last_line"],
+        id=sid,
+        source=source,
+        title=title,
+        kind=kind,
+        first_line=first,
+        last_line=last,
         text="",
         paragraphs=[],
-        file_hash=d["file_hash"] or "",
-        chair=d["chair"],
-        name=d["name"],
-        aliases=json.loads(d["aliases"]),
-        labels=json.loads(d["labels"]),
-        document=d["document"],
-        published=date.fromisoformat(d["published"]) if d["published"] else None,
-        updated=date.fromisoformat(d["updated"]) if d["updated"] else None,
-        title_inferred=bool(d["title_inferred"]),
-        position=d["position"],
-        doc_title=d["doc_title"] or "",
-        heading_path=json.loads(d["heading_path"]),
-        level=d["level"],
-        format=d["format"] or "",
+        file_hash=file_hash or "",
+        chair=chair,
+        name=name,
+        aliases=_json(aliases),
+        labels=_json(labels),
+        document=document,
+        published=date.fromisoformat(published) if published else None,
+        updated=date.fromisoformat(updated) if updated else None,
+        title_inferred=bool(inferred),
+        position=position,
+        doc_title=doc_title or "",
+        heading_path=_json(heading_path),
+        level=level,
+        format=fmt or "",
     )
 
 
