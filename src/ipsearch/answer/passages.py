@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipsearch.models import Section
+from ipsearch.retrieval.dense import best
 from ipsearch.retrieval.fuse import FUSE_DEPTH, fuse
 from ipsearch.retrieval.searcher import Searcher
 from ipsearch.textutil import split_sentences
@@ -77,7 +78,7 @@ class SectionRanker:
         """(sections best first, fused score by id as a share of the best, dense by id)."""
         keyword = self.searcher.rank(query, limit=FUSE_DEPTH, fusion="never") if query else []
         dense = self.searcher.dense_scores(query) if query.strip() else {}
-        near = [sid for sid, _ in sorted(dense.items(), key=lambda x: -x[1])[:FUSE_DEPTH]]
+        near = [sid for sid, _ in best(dense, FUSE_DEPTH)]
         fused = fuse([[sid for sid, _ in keyword], near]) if near else keyword
         # Only the top sections are read from the index, each once: ids it no longer holds
         # are passed over.
