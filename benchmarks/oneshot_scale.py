@@ -87,7 +87,9 @@ def main() -> None:
     for size in map(int, args.sizes.split(",")):
         r = measure(size, work, args.scifact, size <= args.semantic_max, args.runs)
         result["sizes"][str(size)] = r
-        cells = "  ".join(f"{c} {r[c]['median_ms']:6.0f} (max {r[c]['max_ms']:.0f})" for c in COMMANDS)
+        cells = "  ".join(
+            f"{c} {r[c]['median_ms']:6.0f} (max {r[c]['max_ms']:.0f})" for c in COMMANDS
+        )
         print(f"{size:>7} sections (semantic {'on' if r['semantic'] else 'off'}): {cells} ms",
               flush=True)  # fmt: skip
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -56,7 +56,9 @@ def test_incremental_update_equals_a_rebuild(store, tmp_path):
     assert "Waste" in titles and "Costs" not in titles
     assert not any(s.source == "c.txt" for s in store.outline())
     assert store.outline() == _light(store.sections())
-    assert [(s.id, s.title) for s in store.outline()] == [(s.id, s.title) for s in rebuilt.outline()]
+    assert [(s.id, s.title) for s in store.outline()] == [
+        (s.id, s.title) for s in rebuilt.outline()
+    ]
 
 
 @pytest.mark.parametrize("damage", ["garbage", "empty", "missing", "stale"])

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ipsearch.retrieval.searcher import Searcher
 from ipsearch.retrieval.spelling import respell
-from ipsearch.retrieval.terms import analyze, doc_frequencies, same_stem
+from ipsearch.retrieval.terms import analyze, doc_frequencies
 
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 

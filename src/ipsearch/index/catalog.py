@@ -21,6 +21,7 @@ import json
 import os
 import sqlite3
 import tempfile
+from collections import namedtuple
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -29,10 +30,12 @@ from ipsearch.models import Section
 
 FILE = "sections.sqlite"
 FORMAT = 1
-_COLUMNS = (
-    "id source position title name chair kind first_line last_line level format doc_title "
-    "document heading_path aliases labels title_inferred published updated file_hash"
-).split()
+_COLUMNS = [
+    *("id", "source", "position", "title", "name", "chair", "kind", "first_line", "last_line"),
+    *("level", "format", "doc_title", "document", "heading_path", "aliases", "labels"),
+    *("title_inferred", "published", "updated", "file_hash"),
+]
+_Row = namedtuple("_Row", _COLUMNS)
 _CREATE = f"""
 CREATE TABLE sections ({", ".join(_COLUMNS)});
 CREATE INDEX sections_by_source ON sections (source, position);
@@ -80,31 +83,30 @@ def _json(text: str):
 
 
 def _section(r: tuple) -> Section:
-    (sid, source, position, title, name, chair, kind, first, last, level, fmt, doc_title,
-     document, heading_path, aliases, labels, inferred, published, updated, file_hash) = r  # fmt: skip
+    d = _Row._make(r)
     return Section(
-        id=sid,
-        source=source,
-        title=title,
-        kind=kind,
-        first_line=first,
-        last_line=last,
+        id=d.id,
+        source=d.source,
+        title=d.title,
+        kind=d.kind,
+        first_line=d.first_line,
+        last_line=d.last_line,
         text="",
         paragraphs=[],
-        file_hash=file_hash or "",
-        chair=chair,
-        name=name,
-        aliases=_json(aliases),
-        labels=_json(labels),
-        document=document,
-        published=date.fromisoformat(published) if published else None,
-        updated=date.fromisoformat(updated) if updated else None,
-        title_inferred=bool(inferred),
-        position=position,
-        doc_title=doc_title or "",
-        heading_path=_json(heading_path),
-        level=level,
-        format=fmt or "",
+        file_hash=d.file_hash or "",
+        chair=d.chair,
+        name=d.name,
+        aliases=_json(d.aliases),
+        labels=_json(d.labels),
+        document=d.document,
+        published=date.fromisoformat(d.published) if d.published else None,
+        updated=date.fromisoformat(d.updated) if d.updated else None,
+        title_inferred=bool(d.title_inferred),
+        position=d.position,
+        doc_title=d.doc_title or "",
+        heading_path=_json(d.heading_path),
+        level=d.level,
+        format=d.format or "",
     )
 
 
@@ -125,7 +127,9 @@ class Catalog:
         try:
             con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             meta = dict(con.execute("SELECT key, value FROM meta"))
-            if meta.get("format") != FORMAT or (expected is not None and meta.get("rows") != expected):
+            if meta.get("format") != FORMAT or (
+                expected is not None and meta.get("rows") != expected
+            ):
                 con.close()
                 return None
             return cls(con)
@@ -202,9 +206,7 @@ class Builder:
         """Save the catalogue into ``gen`` whole (a temporary file renamed over the name)."""
         (rows,) = self.con.execute("SELECT count(*) FROM sections").fetchone()
         self.con.execute("DELETE FROM meta")
-        self.con.executemany(
-            "INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("rows", rows)]
-        )
+        self.con.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("rows", rows)])
         self.con.commit()
         fd, tmp = tempfile.mkstemp(dir=gen, prefix=FILE + ".tmp")
         os.close(fd)

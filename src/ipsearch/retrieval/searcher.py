@@ -91,9 +91,7 @@ class Searcher(SectionLookup):
             self._dense = Dense.open(self.store.current(), self.store.manifest(), self.notify)
         return self._dense
 
-    def dense_scores(
-        self, text: str, kinds: tuple[str, ...] | None = None
-    ) -> Mapping[str, float]:
+    def dense_scores(self, text: str, kinds: tuple[str, ...] | None = None) -> Mapping[str, float]:
         """Similarity of ``text`` to each section, or {} when semantic retrieval is off."""
         d = self.dense
         return d.scores(text, kinds) if d and text.strip() else {}
