@@ -50,7 +50,8 @@ def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
     # 10,000 sections cleaned whole sections and wrote line by line for over a second.
     lines = []
     for s, source in rows:
-        title, name, chair, source = clean_all((s.title, s.name, s.chair, source))
+        title, name, chair = clean(s.title), s.name and clean(s.name), s.chair and clean(s.chair)
+        source = clean(source)
         extra = " (title inferred)" if s.title_inferred else ""
         lines.append(
             f"{section_place(st, s, source)}  "
