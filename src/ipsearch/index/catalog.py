@@ -19,16 +19,20 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sqlite3
 import tempfile
 from collections import namedtuple
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ipsearch.index.generations import CATALOG
 from ipsearch.models import Section
 
-FILE = "sections.sqlite"
+if TYPE_CHECKING:
+    import sqlite3
+
+FILE = CATALOG
 FORMAT = 1
 _COLUMNS = [
     *("id", "source", "position", "title", "name", "chair", "kind", "first_line", "last_line"),
@@ -44,8 +48,14 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value);
 """
 _INSERT = f"INSERT INTO sections VALUES ({', '.join('?' * len(_COLUMNS))})"
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sections"
-# Errors of a damaged, truncated or foreign file (sqlite3.DatabaseError covers "not a database").
-ERRORS = (sqlite3.Error, OSError, ValueError, TypeError, KeyError, IndexError)
+
+
+def errors() -> tuple[type[Exception], ...]:
+    """Errors of a damaged, truncated or foreign file (sqlite3.DatabaseError covers "not a
+    database"); sqlite3 is imported only by the commands that read the catalogue."""
+    import sqlite3
+
+    return (sqlite3.Error, OSError, ValueError, TypeError, KeyError, IndexError)
 
 
 def _row(s: Section) -> tuple:
@@ -120,6 +130,8 @@ class Catalog:
     def open(cls, gen: Path, expected: int | None = None) -> Catalog | None:
         """The catalogue of ``gen``, or None when it is missing, unreadable, of another format
         or does not hold ``expected`` rows (the Whoosh index's section count)."""
+        import sqlite3
+
         path = gen / FILE
         if not path.is_file():
             return None
@@ -133,7 +145,7 @@ class Catalog:
                 con.close()
                 return None
             return cls(con)
-        except ERRORS:
+        except errors():
             if con is not None:
                 con.close()
             return None
@@ -166,7 +178,7 @@ def read(gen: Path, expected: int | None = None) -> list[Section] | None:
     try:
         with cat:
             return cat.sections()
-    except ERRORS:
+    except errors():
         return None
 
 
@@ -174,6 +186,8 @@ class Builder:
     """The catalogue of the generation being written: the previous one's rows plus and minus."""
 
     def __init__(self, previous: Path | None = None) -> None:
+        import sqlite3
+
         self.con = sqlite3.connect(":memory:")
         if previous is not None and self._copy(previous):
             return
@@ -183,13 +197,15 @@ class Builder:
 
     def _copy(self, previous: Path) -> bool:
         """Start from ``previous``'s catalogue; False when it cannot be trusted."""
+        import sqlite3
+
         old = Catalog.open(previous, _section_count(previous))
         if old is None:
             return False
         try:
             old.con.backup(self.con)
             return True
-        except ERRORS:
+        except errors():
             self.con.close()
             self.con = sqlite3.connect(":memory:")
             return False
@@ -208,6 +224,8 @@ class Builder:
         self.con.execute("DELETE FROM meta")
         self.con.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("rows", rows)])
         self.con.commit()
+        import sqlite3
+
         fd, tmp = tempfile.mkstemp(dir=gen, prefix=FILE + ".tmp")
         os.close(fd)
         try:

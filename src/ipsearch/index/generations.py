@@ -21,6 +21,7 @@ from ipsearch.index.schema import make_schema, section_from_fields, to_doc
 from ipsearch.models import IngestReport
 
 SCHEMA_VERSION = 7
+CATALOG = "sections.sqlite"  # index/catalog.py; named here so a freshness check needs no sqlite3
 Notify = Callable[[str], None]
 
 

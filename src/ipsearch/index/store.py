@@ -31,7 +31,7 @@ from ipsearch.corpus import Rules, confined
 from ipsearch.errors import IndexCorrupt, IndexError_
 from ipsearch.index import indexdir
 from ipsearch.index.freshness import is_stale, plan
-from ipsearch.index.generations import SCHEMA_VERSION, Generations
+from ipsearch.index.generations import CATALOG, SCHEMA_VERSION, Generations
 from ipsearch.index.indexdir import DAMAGE_ERRORS, damaged
 from ipsearch.index.schema import section_from_fields
 from ipsearch.models import IngestReport, Section
@@ -124,14 +124,14 @@ class IndexStore(Generations):
     def outline(self, source: str | None = None) -> list[Section]:
         """Every section (or ``source``'s) without its text, by file and position: read from
         the catalogue, else (an index made before it) from the stored sections."""
-        from ipsearch.index.catalog import ERRORS
+        from ipsearch.index.catalog import errors
 
         cat = self.catalog()
         if cat is not None:
             try:
                 with cat:
                     return cat.sections(source)
-            except ERRORS:
+            except errors():
                 pass
         return [s for s in self.sections() if source is None or s.source == source]
 
@@ -215,4 +215,7 @@ class IndexStore(Generations):
             or manifest.get("corpus") != str(self.corpus)
         ):
             return True
+        gen = self.current()
+        if gen is not None and not (gen / CATALOG).is_file():
+            return True  # made before the catalogue: an update writes it, nothing else
         return is_stale(self.corpus, manifest, self.rules(manifest))

@@ -53,14 +53,14 @@ class SectionLookup:
 
     def names(self) -> list[Named]:
         """(name, title) of every section, from the catalogue (else the stored sections)."""
-        from ipsearch.index.catalog import ERRORS
+        from ipsearch.index.catalog import errors
 
         cat = self.store.catalog(self.ix)
         if cat is not None:
             try:
                 with cat:
                     return [Named(*r) for r in cat.names()]
-            except ERRORS:
+            except errors():
                 pass
         return [Named(s.name, s.title) for s in self.store.sections()]
 
