@@ -54,9 +54,10 @@ def sections(app: App, source_glob: str | None) -> int:
     from ipsearch.corpus import display_path
     from ipsearch.render.human import sections_human
     from ipsearch.render.json import emit_json, section_dict
-    from ipsearch.retrieval.lookup import matches_source
 
     store = app.fresh_store()
+    if source_glob is not None:
+        from ipsearch.retrieval.lookup import matches_source
     shown = {}  # a file's path as shown, worked out once per file
 
     def show(rel: str) -> str:

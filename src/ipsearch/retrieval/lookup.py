@@ -55,7 +55,7 @@ class SectionLookup:
         """(name, title) of every section, from the catalogue (else the stored sections)."""
         from ipsearch.index.catalog import errors
 
-        cat = self.store.catalog(self.ix)
+        cat = self.store.catalog()
         if cat is not None:
             try:
                 with cat:
