@@ -50,11 +50,11 @@ class Vocabulary:
         Two edits away is as likely another word as a typo, and a wrong respelling would make
         an unanswerable question look answered: short words may be one edit off, long ones two.
         """
-        from rapidfuzz.distance import OSA
-
         fixed = respell(self.searcher, text)
         if not fixed:
             return None
+        from rapidfuzz.distance import OSA  # only when a word was respelt
+
         old, new = WORD.findall(text), WORD.findall(fixed)
         if len(old) != len(new):
             return None
