@@ -32,7 +32,7 @@ from ipsearch.errors import IndexCorrupt, IndexError_
 from ipsearch.index import indexdir
 from ipsearch.index.freshness import is_stale, plan
 from ipsearch.index.generations import CATALOG, SCHEMA_VERSION, Generations
-from ipsearch.index.indexdir import damaged
+from ipsearch.index.indexdir import DAMAGE_ERRORS, damaged
 from ipsearch.index.schema import section_from_fields
 from ipsearch.models import IngestReport, Section
 
@@ -111,22 +111,18 @@ class IndexStore(Generations):
             raise damaged(self.root, e) from e
         return sorted(out, key=lambda x: (x.source, x.position))
 
-    def catalog(self) -> Catalog | None:
+    def catalog(self, ix=None) -> Catalog | None:
         """The live generation's section catalogue, or None when it cannot be trusted.
 
-        It must hold as many sections as the generation's manifest counts, which needs no
-        Whoosh index opened (``sections`` never imports Whoosh)."""
+        It must hold as many sections as the Whoosh index, which is opened for that: a
+        damaged index is said to be damaged, even by a listing the catalogue could give."""
         from ipsearch.index.catalog import Catalog
 
-        gen = self.current()
-        if gen is None:
-            return None
+        ix = ix or self.open()
         try:
-            files = json.loads((gen / "manifest.json").read_text()).get("files", {})
-            expected = sum(e.get("sections", 0) for e in files.values())
-        except (OSError, ValueError, AttributeError, TypeError):
-            return None
-        return Catalog.open(gen, expected)
+            return Catalog.open(Path(ix.storage.folder), ix.doc_count())
+        except DAMAGE_ERRORS as e:
+            raise damaged(self.root, e) from e
 
     def outline(self, source: str | None = None) -> list[Section]:
         """Every section (or ``source``'s) without its text, by file and position: read from

@@ -55,7 +55,7 @@ class SectionLookup:
         """(name, title) of every section, from the catalogue (else the stored sections)."""
         from ipsearch.index.catalog import errors
 
-        cat = self.store.catalog()
+        cat = self.store.catalog(self.ix)
         if cat is not None:
             try:
                 with cat:
