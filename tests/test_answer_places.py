@@ -76,11 +76,11 @@ def test_retriever_keeps_each_rankings_evidence_and_document_leads(docs):
     pipe = _pipeline(*docs)
     got = pipe.retriever.run("alerts dashboards")
     assert got.sections and got.sections[0].source == "monitoring.md"
-    assert set(got.kw_rank) <= set(pipe.ranker.by_id)
+    every = pipe.ranker.searcher.store.sections()
+    assert set(got.kw_rank) <= {s.id for s in every}
     assert got.dense_rank == {}  # the encoder is off
-    lead = got.leads["monitoring.md"]
-    assert lead.first_line == min(s.first_line for s in pipe.ranker.by_id.values()
-                                  if s.source == "monitoring.md")  # fmt: skip
+    lead = got.lead("monitoring.md")
+    assert lead.first_line == min(s.first_line for s in every if s.source == "monitoring.md")
 
 
 def test_a_single_topic_file_without_sections_is_a_first_class_place(docs):

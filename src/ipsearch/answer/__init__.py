@@ -16,7 +16,7 @@ from ipsearch.answer.model import Models, load
 from ipsearch.answer.passages import Passage, PassageRetriever, Retrieved, SectionRanker
 from ipsearch.answer.reader import Candidate, Reader
 from ipsearch.answer.terms import Vocabulary
-from ipsearch.answer.which import Place, PlaceRanker, item_nouns
+from ipsearch.answer.which import ItemNouns, Place, PlaceRanker
 from ipsearch.models import Answer, TopicMatch, TopicResult
 from ipsearch.retrieval.searcher import Searcher
 
@@ -44,7 +44,7 @@ class Pipeline:
         self.vocab = Vocabulary(searcher)
         self.ranker = SectionRanker(searcher)
         self.retriever = PassageRetriever(searcher, self.ranker)
-        self.analyzer = QuestionAnalyzer(item_nouns(list(self.ranker.by_id.values())))
+        self.analyzer = QuestionAnalyzer(ItemNouns(searcher))
         self.reader = Reader(searcher.store.corpus)
         self.places = PlaceRanker(self.models.place)
         self.builder = AnswerBuilder(self.models, Citer(searcher.store.corpus))

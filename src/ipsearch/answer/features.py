@@ -101,13 +101,13 @@ class Featurizer:
         dense = got.dense.get(s.id, 0.0)
         kw, near = got.kw_rank.get(s.id), got.dense_rank.get(s.id)
         label = " ".join([doc_title(s), *heading_path(s), path_words(s.source)])
-        lead = got.leads.get(s.source)
+        lead = got.lead(s.source)
         return self._known(
             {
                 "sec_score": got.scores.get(s.id, 0.0),
                 "sec_rank": 1.0 / (1 + rank),
                 "dense": dense,
-                "dense_gap": dense - max(got.dense.values(), default=0.0),
+                "dense_gap": dense - got.dense_max,
                 "cov_section": coverage(have, self.weights),
                 "cov_title": self.cov(doc_title(s)),
                 "cov_head": self.cov(" ".join(heading_path(s))),

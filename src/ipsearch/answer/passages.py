@@ -8,10 +8,12 @@ titles and headings that name the section, all read from the document model's ty
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ipsearch.models import Section
+from ipsearch.retrieval.dense import best
 from ipsearch.retrieval.fuse import FUSE_DEPTH, fuse
 from ipsearch.retrieval.searcher import Searcher
 from ipsearch.textutil import split_sentences
@@ -61,7 +63,9 @@ class Retrieved:
     dense_rank: dict[str, int] = field(default_factory=dict)
     dense_mean: float = 0.0
     dense_std: float = 1.0
-    leads: dict[str, Section] = field(default_factory=dict)  # source → its first section
+    dense_max: float = 0.0
+    # source → its first section, read on demand
+    lead: Callable[[str], Section | None] = field(default=lambda source: None)
 
 
 def heading_path(s: Section) -> list[str]:
@@ -79,43 +83,49 @@ class SectionRanker:
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
-        self._by_id: dict[str, Section] | None = None
-        self._leads: dict[str, Section] | None = None
+        self._read: dict[str, Section | None] = {}  # sections read so far, by id
+        self._leads: dict[str, Section | None] = {}
 
-    @property
-    def by_id(self) -> dict[str, Section]:
-        if self._by_id is None:
-            self._by_id = {s.id: s for s in self.searcher.store.sections()}
-        return self._by_id
+    def read(self, sid: str) -> Section | None:
+        """One section by id, read from the index once (None: the index no longer holds it)."""
+        if sid not in self._read:
+            found = self.searcher.sections_by_id([sid])
+            self._read[sid] = found[0] if found else None
+        return self._read[sid]
 
-    @property
-    def leads(self) -> dict[str, Section]:
-        """Each document's first section (where its title and summary sit)."""
-        if self._leads is None:
-            self._leads = {}
-            for s in self.by_id.values():
-                old = self._leads.get(s.source)
-                if old is None or (s.position, s.first_line) < (old.position, old.first_line):
-                    self._leads[s.source] = s
-        return self._leads
+    def lead(self, source: str) -> Section | None:
+        """A document's first section (where its title and summary sit), found in the
+        section catalogue and read only for documents a question reaches."""
+        if source not in self._leads:
+            outline = self.searcher.store.outline(source)
+            self._leads[source] = self.read(outline[0].id) if outline else None
+        return self._leads[source]
 
     def run(self, query: str, limit: int = TOP_SECTIONS) -> Retrieved:
         """Sections best first, with the fused score by id as a share of the best, the dense
         similarity by id and each ranking's ranks (no passages yet)."""
         keyword = self.searcher.rank(query, limit=FUSE_DEPTH, fusion="never") if query else []
         dense = self.searcher.dense_scores(query) if query.strip() else {}
-        near = [sid for sid, _ in sorted(dense.items(), key=lambda x: -x[1])[:FUSE_DEPTH]]
+        near = [sid for sid, _ in best(dense, FUSE_DEPTH)]
         fused = fuse([[sid for sid, _ in keyword], near]) if near else keyword
-        fused = [(sid, v) for sid, v in fused if sid in self.by_id][:limit]
-        top = fused[0][1] if fused else 1.0
-        out = Retrieved([self.by_id[sid] for sid, _ in fused], {sid: v / top for sid, v in fused},
+        # Only the top sections are read from the index, each once: ids it no longer holds
+        # are passed over.
+        kept = []
+        for sid, v in fused:
+            if len(kept) == limit:
+                break
+            if self.read(sid) is not None:
+                kept.append((sid, v))
+        top = kept[0][1] if kept else 1.0
+        out = Retrieved([self._read[sid] for sid, _ in kept], {sid: v / top for sid, v in kept},
                         dense, [], {sid: i for i, (sid, _) in enumerate(keyword)},
-                        {sid: i for i, sid in enumerate(near)}, leads=self.leads)  # fmt: skip
+                        {sid: i for i, sid in enumerate(near)}, lead=self.lead)  # fmt: skip
         if dense:
-            values = list(dense.values())
-            out.dense_mean = sum(values) / len(values)
-            var = sum((v - out.dense_mean) ** 2 for v in values) / len(values)
-            out.dense_std = var**0.5 or 1.0
+            import numpy as np
+
+            values = np.asarray(list(dense.values()), dtype=float)
+            out.dense_mean, out.dense_max = float(values.mean()), float(values.max())
+            out.dense_std = float(values.std()) or 1.0
         return out
 
 

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ipsearch.answer.analysis import PLACE_NOUNS, singular, words
 from ipsearch.answer.features import Featurizer, add_relative
 from ipsearch.answer.model import Scorer
 from ipsearch.answer.passages import Passage, Retrieved, doc_title, heading_path
 from ipsearch.models import Section
+
+if TYPE_CHECKING:
+    from ipsearch.retrieval.lookup import Named
+    from ipsearch.retrieval.searcher import Searcher
 
 
 @dataclass
@@ -40,7 +46,7 @@ class Place:
         return head
 
 
-def item_nouns(sections: list[Section]) -> set[str]:
+def item_nouns(sections: Sequence[Section | Named]) -> set[str]:
     """What a corpus calls its items: a head noun many section names or titles share."""
     heads = Counter()
     for s in sections:
@@ -50,6 +56,20 @@ def item_nouns(sections: list[Section]) -> set[str]:
                 heads[singular(ws[-1])] += 1
     floor = max(3, len(sections) // 20)
     return {h for h, n in heads.items() if n >= floor and h not in PLACE_NOUNS and len(h) > 2}
+
+
+class ItemNouns:
+    """``item_nouns`` of an open index, worked out on the first question that needs them:
+    only "which <noun> ..." questions do, and they read every section's name and title."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._nouns: set[str] | None = None
+
+    def __contains__(self, noun: object) -> bool:
+        if self._nouns is None:
+            self._nouns = item_nouns(self.searcher.names())
+        return noun in self._nouns
 
 
 class PlaceRanker:

@@ -54,14 +54,21 @@ def sections(app: App, source_glob: str | None) -> int:
     from ipsearch.corpus import display_path
     from ipsearch.render.human import sections_human
     from ipsearch.render.json import emit_json, section_dict
-    from ipsearch.retrieval.lookup import matches_source
 
     store = app.fresh_store()
+    if source_glob is not None:
+        from ipsearch.retrieval.lookup import matches_source
+    shown = {}  # a file's path as shown, worked out once per file
+
+    def show(rel: str) -> str:
+        if rel not in shown:
+            shown[rel] = display_path(store.corpus, rel)
+        return shown[rel]
+
     rows = [
-        (s, display_path(store.corpus, s.source))
-        for s in store.sections()
-        if source_glob is None
-        or matches_source(s.source, display_path(store.corpus, s.source), source_glob)
+        (s, show(s.source))
+        for s in store.outline()
+        if source_glob is None or matches_source(s.source, show(s.source), source_glob)
     ]
     if app.as_json:
         emit_json({"sections": [section_dict(s, src) for s, src in rows]})

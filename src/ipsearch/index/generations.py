@@ -26,6 +26,7 @@ SCHEMA_VERSION = 7
 # are merged at commit, so this bounds memory, not the index (a 63 MB text file peaked at
 # 300 MB with 64, 296 with 48: most of the rest is the file's blocks).
 WRITER_MB = 48
+CATALOG = "sections.sqlite"  # index/catalog.py; named here so a freshness check needs no sqlite3
 Notify = Callable[[str], None]
 
 
@@ -38,6 +39,37 @@ def _writer(ix):
     return ix.writer(limitmb=WRITER_MB)
 
 
+class SideFiles:
+    """The files each generation keeps beside Whoosh's, kept in step as sections come and
+    go: the spelling vocabulary and the section catalogue."""
+
+    def __init__(self, previous: Path | None = None) -> None:
+        from ipsearch.index import catalog  # sqlite3: imported by writers and listings only
+
+        self.vocabulary = vocabulary.Builder(previous)
+        try:
+            self.catalog = catalog.Builder(previous)
+        except BaseException:
+            self.close()
+            raise
+
+    def add(self, sections) -> None:
+        self.vocabulary.add(sections)
+        self.catalog.add(sections)
+
+    def drop(self, source: str) -> None:
+        self.vocabulary.drop(source)
+        self.catalog.drop(source)
+
+    def write(self, gen: Path) -> None:
+        self.vocabulary.write(gen)
+        self.catalog.write(gen)
+
+    def close(self) -> None:
+        """Let go of the previous generation (the new files are kept until ``write``)."""
+        self.vocabulary.close()
+
+
 def _skipped(f, digest: str, reason: str) -> dict:
     return {"hash": digest, **stat_entry(f), "sections": 0, "skipped": reason}
 
@@ -48,14 +80,14 @@ def write_files(
     report: IngestReport,
     progress,
     corpus: Path,
-    vocab: vocabulary.Builder,
+    sides: SideFiles,
     known: dict | None = None,
 ) -> dict[str, dict]:
     """Parse ``todo`` and write its sections; returns the manifest entries of the files."""
 
     def delete(rel: str) -> None:
         writer.delete_by_term("source", rel)
-        vocab.drop(rel)
+        sides.drop(rel)
 
     from ipsearch.index.parsepool import parse_all
     from ipsearch.ingest import Skip, Unreadable
@@ -101,7 +133,7 @@ def write_files(
         # One section at a time: a large file's sections are made as they are written.
         for s in itertools.chain([first], sections):
             writer.add_document(**to_doc(s))
-            vocab.add([s])
+            sides.add([s])
             count += 1
         del first, s
         entries[f.rel] = {
@@ -149,21 +181,21 @@ class Generations:
             except Exception as e:
                 raise damaged(self.root, e) from e
             writer = _writer(ix)
-            vocab = vocabulary.Builder(live)
+            sides = SideFiles(live)
             try:
                 for rel in removed:
                     writer.delete_by_term("source", rel)
-                    vocab.drop(rel)
+                    sides.drop(rel)
                 known = old.get("files", {})
-                entries = write_files(writer, todo, report, progress, self.corpus, vocab, known)
+                entries = write_files(writer, todo, report, progress, self.corpus, sides, known)
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 raise
             finally:
-                vocab.close()
+                sides.close()
             files = {**unchanged, **entries}
-            vocab.write(gen)
+            sides.write(gen)
             self._save_manifest(gen, files)
             self._after_commit(gen, live, notify)
             self._swap(gen)
@@ -199,14 +231,14 @@ class Generations:
             gen.mkdir(parents=True)
             ix = windex.create_in(str(gen), make_schema())
             writer = _writer(ix)
-            vocab = vocabulary.Builder()
+            sides = SideFiles()
             try:
-                entries = write_files(writer, todo, report, progress, self.corpus, vocab)
+                entries = write_files(writer, todo, report, progress, self.corpus, sides)
                 writer.commit()
             except BaseException:
                 writer.cancel()
                 raise
-            vocab.write(gen)
+            sides.write(gen)
             self._save_manifest(gen, entries)
             self._after_commit(gen, self.current(), notify)
             self._swap(gen)
@@ -228,10 +260,11 @@ class Generations:
         the BM25F matrix, a search builds it in memory.
         """
         from ipsearch import semantic
-        from ipsearch.index import matrix
+        from ipsearch.index import catalog, matrix
 
         if gen is not None:
             matrix.sync(gen, notify)
+            catalog.sync(gen, notify)
         if gen is None or not semantic.wanted() or semantic.unavailable():
             return
         manifest = json.loads((gen / "manifest.json").read_text())

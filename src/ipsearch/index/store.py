@@ -24,16 +24,20 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ipsearch._whoosh import share_segment_buffers
 from ipsearch.corpus import Rules, confined
 from ipsearch.errors import IndexCorrupt, IndexError_
 from ipsearch.index import indexdir
 from ipsearch.index.freshness import is_stale, plan
-from ipsearch.index.generations import SCHEMA_VERSION, Generations
-from ipsearch.index.indexdir import damaged
+from ipsearch.index.generations import CATALOG, SCHEMA_VERSION, Generations
+from ipsearch.index.indexdir import DAMAGE_ERRORS, damaged
 from ipsearch.index.schema import section_from_fields
 from ipsearch.models import IngestReport, Section
+
+if TYPE_CHECKING:
+    from ipsearch.index.catalog import Catalog
 
 share_segment_buffers()
 Notify = Callable[[str], None]
@@ -106,6 +110,33 @@ class IndexStore(Generations):
         except Exception as e:
             raise damaged(self.root, e) from e
         return sorted(out, key=lambda x: (x.source, x.position))
+
+    def catalog(self, ix=None) -> Catalog | None:
+        """The live generation's section catalogue, or None when it cannot be trusted.
+
+        It must hold as many sections as the Whoosh index, which is opened for that: a
+        damaged index is said to be damaged, even by a listing the catalogue could give."""
+        from ipsearch.index.catalog import Catalog
+
+        ix = ix or self.open()
+        try:
+            return Catalog.open(Path(ix.storage.folder), ix.doc_count())
+        except DAMAGE_ERRORS as e:
+            raise damaged(self.root, e) from e
+
+    def outline(self, source: str | None = None) -> list[Section]:
+        """Every section (or ``source``'s) without its text, by file and position: read from
+        the catalogue, else (an index made before it) from the stored sections."""
+        from ipsearch.index.catalog import errors
+
+        cat = self.catalog()
+        if cat is not None:
+            try:
+                with cat:
+                    return cat.sections(source)
+            except errors():
+                pass
+        return [s for s in self.sections() if source is None or s.source == source]
 
     def scope(self, paths) -> list[Path]:
         """PATHs given to ``ingest``, checked to lie inside the corpus."""
@@ -187,4 +218,7 @@ class IndexStore(Generations):
             or manifest.get("corpus") != str(self.corpus)
         ):
             return True
+        gen = self.current()
+        if gen is not None and not (gen / CATALOG).is_file():
+            return True  # made before the catalogue: an update writes it, nothing else
         return is_stale(self.corpus, manifest, self.rules(manifest))

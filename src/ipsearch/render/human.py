@@ -46,13 +46,19 @@ def search_human(r: SearchResult, st: Style) -> None:
 
 
 def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
-    rows = clean_all(rows)
+    # Only the strings shown are cleaned, and the listing is written at once: a listing of
+    # 10,000 sections cleaned whole sections and wrote line by line for over a second.
+    lines = []
     for s, source in rows:
+        title, name, chair = clean(s.title), s.name and clean(s.name), s.chair and clean(s.chair)
+        source = clean(source)
         extra = " (title inferred)" if s.title_inferred else ""
-        st.echo(
+        lines.append(
             f"{section_place(st, s, source)}  "
-            f"{section_heading(st, s.title, s.name, s.chair)}{st.dim(extra)}"
+            f"{section_heading(st, title, name, chair)}{st.dim(extra)}"
         )
+    if lines:
+        st.echo("\n".join(lines))
 
 
 def show_human(s: Section, source: str, st: Style) -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,18 +42,19 @@ class Dense:
             self._cache[text] = semantic.embedder().embed([text])[0]
         return self._cache[text]
 
-    def scores(self, text: str, kinds: tuple[str, ...] | None = None) -> dict[str, float]:
+    def scores(self, text: str, kinds: tuple[str, ...] | None = None) -> Scores:
         """Similarity of ``text`` to every section (of ``kinds``), by section id."""
         import numpy as np
 
         v = self.vectors
         if not v.ids:
-            return {}
+            return Scores([], np.zeros(0))
         best = np.maximum.reduceat(v.matrix @ self.embed(text), v.starts)
         score = best.reshape(-1, 2).mean(axis=1)
-        return {
-            sid: float(score[i]) for i, sid in enumerate(v.ids) if not kinds or v.kinds[i] in kinds
-        }
+        keep = None
+        if kinds:
+            keep = np.array([k in kinds for k in v.kinds], dtype=bool)
+        return Scores(v.ids, score, keep)
 
     def similarities(self, text: str, others: list[str]) -> list[float]:
         """Cosine of ``text`` to each of ``others`` (e.g. the sentences of one section)."""
@@ -61,3 +62,58 @@ class Dense:
             return []
         q = self.embed(text)
         return [float(v @ q) for v in semantic.embedder().embed(others)]
+
+
+class Scores(Mapping[str, float]):
+    """Similarity of one text to each section, by section id, in the vectors' order.
+
+    A mapping over the score array: a whole corpus's dictionary of floats (and sorting its
+    items) cost a one-shot question tens of milliseconds at 50,000 sections, where it reads
+    only the best ones and the few sections it quotes.
+    """
+
+    def __init__(self, ids: list[str], score: np.ndarray, keep: np.ndarray | None = None) -> None:
+        import numpy as np
+
+        rows = np.arange(len(ids)) if keep is None else np.flatnonzero(keep)
+        self._ids = ids
+        self._rows = rows
+        self._score = score[rows]
+        self._index: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._ids[r] for r in self._rows.tolist())
+
+    def __getitem__(self, sid: str) -> float:
+        if self._index is None:
+            ids = self._ids
+            self._index = {ids[r]: i for i, r in enumerate(self._rows.tolist())}
+        return float(self._score[self._index[sid]])
+
+    def values(self) -> list[float]:  # type: ignore[override]
+        return self._score.tolist()
+
+    def items(self) -> list[tuple[str, float]]:  # type: ignore[override]
+        return list(zip(self, self._score.tolist(), strict=True))
+
+    def best(self, limit: int | None = None, floor: float | None = None) -> list[tuple[str, float]]:
+        """(id, similarity) best first, ties in the vectors' order (as a stable sort of the
+        items gives), at most ``limit``, at least ``floor``."""
+        import numpy as np
+
+        order = np.argsort(-self._score, kind="stable")
+        if floor is not None:
+            order = order[: int(np.count_nonzero(self._score >= floor))]
+        order = order[:limit].tolist()
+        return [(self._ids[self._rows[i]], float(self._score[i])) for i in order]
+
+
+def best(scores: Mapping[str, float], limit: int | None = None, floor: float | None = None):
+    """``Scores.best`` for any mapping of similarities (an empty dict when dense is off)."""
+    if isinstance(scores, Scores):
+        return scores.best(limit, floor)
+    ranked = sorted(scores.items(), key=lambda x: -x[1])
+    return [(k, v) for k, v in ranked if floor is None or v >= floor][:limit]

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import NamedTuple
 
 from ipsearch.index import IndexStore, section_from_fields
 from ipsearch.models import Section
 from ipsearch.retrieval.keyword import query_errors
 from ipsearch.retrieval.terms import term_spans
+
+
+class Named(NamedTuple):
+    """A section's name and title, as the catalogue lists them."""
+
+    name: str | None
+    title: str
 
 
 def matches_source(rel: str, shown: str, pattern: str) -> bool:
@@ -36,10 +44,25 @@ class SectionLookup:
         rels = {path.replace(os.sep, "/")}
         with contextlib.suppress(OSError, ValueError):
             rels.add(os.path.relpath(Path(path).resolve(), self.store.corpus).replace(os.sep, "/"))
-        sections = [s for s in self.store.sections() if s.source in rels]
+        # The file's rows in the catalogue, then only its sections' stored text.
+        listed = [s for rel in sorted(rels) for s in self.store.outline(rel)]
+        sections = self.sections_by_id(list(dict.fromkeys(s.id for s in listed)))
         if not sections:
             return None
         return sorted(sections, key=lambda s: s.position), line
+
+    def names(self) -> list[Named]:
+        """(name, title) of every section, from the catalogue (else the stored sections)."""
+        from ipsearch.index.catalog import errors
+
+        cat = self.store.catalog(self.ix)
+        if cat is not None:
+            try:
+                with cat:
+                    return [Named(*r) for r in cat.names()]
+            except errors():
+                pass
+        return [Named(s.name, s.title) for s in self.store.sections()]
 
     def at_line(self, sections: list[Section], line: int) -> Section:
         """The section of a file that holds ``line`` (else the last one starting before it)."""
@@ -77,7 +100,7 @@ class SectionLookup:
                 fields = self.searcher.document(id=key.strip())
             if fields is not None:
                 return section_from_fields(fields)
-        sections = self.store.sections()
+        sections = self.store.outline()  # titles and ids only; the one found is read whole
         k = key.strip().lower()
         ks = slug(key)
         exact = [
@@ -86,15 +109,21 @@ class SectionLookup:
             if k in (s.id.lower(), s.title.lower()) or ks == s.id.split("#", 1)[-1]
         ]
         if len(exact) == 1:
-            return exact[0]
+            return self._whole(exact[0])
         pref = [
             s
             for s in sections
             if s.title.lower().startswith(k) or s.id.split("#", 1)[-1].startswith(ks)
         ]
         if len(pref) == 1:
-            return pref[0]
+            return self._whole(pref[0])
         if not exact and not pref:
             raise NotFound(f"no section matches {key!r}; `ipsearch sections` lists them")
         names = ", ".join(s.title for s in (exact or pref)[:8])
         raise NotFound(f"{key!r} matches several sections: {names}")
+
+    def _whole(self, listed: Section) -> Section:
+        """A catalogue row's section with its text (the row itself if it was read whole)."""
+        if listed.blocks:
+            return listed
+        return next(iter(self.sections_by_id([listed.id])), listed)

@@ -6,7 +6,7 @@ Whoosh is read in ``keyword`` and written only in ``ipsearch.index``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -91,7 +91,7 @@ class Searcher(SectionLookup):
             self._dense = Dense.open(self.store.current(), self.store.manifest(), self.notify)
         return self._dense
 
-    def dense_scores(self, text: str, kinds: tuple[str, ...] | None = None) -> dict[str, float]:
+    def dense_scores(self, text: str, kinds: tuple[str, ...] | None = None) -> Mapping[str, float]:
         """Similarity of ``text`` to each section, or {} when semantic retrieval is off."""
         d = self.dense
         return d.scores(text, kinds) if d and text.strip() else {}
@@ -173,7 +173,9 @@ class Searcher(SectionLookup):
             return total, keyword[:limit], found
         # Keyword hits always count; a section only the encoder found must be close enough,
         # since every section has some similarity to any query.
-        near = [sid for sid, v in sorted(dense.items(), key=lambda x: -x[1]) if v >= DENSE_FLOOR]
+        from ipsearch.retrieval.dense import best
+
+        near = [sid for sid, _ in best(dense, floor=DENSE_FLOOR)]
         fused = fuse([[sid for sid, _ in keyword], near[:depth]])[:limit]
         return max(total, len(found | set(near))), fused, found
 

@@ -1,0 +1,270 @@
+"""The catalogue of a generation's sections: what listings need, without their text.
+
+``sections.sqlite`` beside each generation's Whoosh files holds one row per indexed section
+(id, file, position, title, name, chair, lines, heading path, document title ...), never its
+text. ``sections`` lists it, ``show`` finds a file's sections or a title in it, and QA reads the
+names and titles of every section from it, so none of them decodes every stored document
+(1.5 s at 10,000 sections) at start-up; the text of the few sections an answer quotes is read
+from Whoosh by id.
+
+It is written at ingest like the spelling vocabulary: an incremental update starts from the
+live generation's catalogue, deletes the rows of the files it re-reads or removes and adds the
+rows of the sections it writes. A catalogue that is missing (an index made before it existed),
+unreadable or out of step with the Whoosh index (its row count differs) is never trusted:
+readers fall back to Whoosh's stored fields, and the next ingest writes it again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections import namedtuple
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ipsearch.index.generations import CATALOG
+from ipsearch.models import Section
+
+if TYPE_CHECKING:
+    import sqlite3
+
+FILE = CATALOG
+FORMAT = 1
+_COLUMNS = [
+    *("id", "source", "position", "title", "name", "chair", "kind", "first_line", "last_line"),
+    *("level", "format", "doc_title", "document", "heading_path", "aliases", "labels"),
+    *("title_inferred", "published", "updated", "file_hash"),
+]
+_Row = namedtuple("_Row", _COLUMNS)
+_CREATE = f"""
+CREATE TABLE sections ({", ".join(_COLUMNS)});
+CREATE INDEX sections_by_source ON sections (source, position);
+CREATE INDEX sections_by_id ON sections (id);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value);
+"""
+_INSERT = f"INSERT INTO sections VALUES ({', '.join('?' * len(_COLUMNS))})"
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sections"
+
+
+def errors() -> tuple[type[Exception], ...]:
+    """Errors of a damaged, truncated or foreign file (sqlite3.DatabaseError covers "not a
+    database"); sqlite3 is imported only by the commands that read the catalogue."""
+    import sqlite3
+
+    return (sqlite3.Error, OSError, ValueError, TypeError, KeyError, IndexError)
+
+
+def _row(s: Section) -> tuple:
+    return (
+        s.id,
+        s.source,
+        s.position,
+        s.title,
+        s.name,
+        s.chair,
+        s.kind,
+        s.first_line,
+        s.last_line,
+        s.level,
+        s.format,
+        s.doc_title,
+        s.document,
+        json.dumps(s.heading_path, ensure_ascii=False),
+        json.dumps(s.aliases, ensure_ascii=False),
+        json.dumps(s.labels, ensure_ascii=False),
+        int(s.title_inferred),
+        s.published.isoformat() if s.published else None,
+        s.updated.isoformat() if s.updated else None,
+        s.file_hash,
+    )
+
+
+def _json(text: str):
+    # Most rows have no aliases or labels: skip the decoder for those.
+    if text == "[]":
+        return []
+    if text == "{}":
+        return {}
+    return json.loads(text)
+
+
+def _section(r: tuple) -> Section:
+    d = _Row._make(r)
+    return Section(
+        id=d.id,
+        source=d.source,
+        title=d.title,
+        kind=d.kind,
+        first_line=d.first_line,
+        last_line=d.last_line,
+        text="",
+        paragraphs=[],
+        file_hash=d.file_hash or "",
+        chair=d.chair,
+        name=d.name,
+        aliases=_json(d.aliases),
+        labels=_json(d.labels),
+        document=d.document,
+        published=date.fromisoformat(d.published) if d.published else None,
+        updated=date.fromisoformat(d.updated) if d.updated else None,
+        title_inferred=bool(d.title_inferred),
+        position=d.position,
+        doc_title=d.doc_title or "",
+        heading_path=_json(d.heading_path),
+        level=d.level,
+        format=d.format or "",
+    )
+
+
+class Catalog:
+    """A generation's catalogue, open for reading (``open`` checks it first)."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self.con = con
+
+    @classmethod
+    def open(cls, gen: Path, expected: int | None = None) -> Catalog | None:
+        """The catalogue of ``gen``, or None when it is missing, unreadable, of another format
+        or does not hold ``expected`` rows (the Whoosh index's section count)."""
+        import sqlite3
+
+        path = gen / FILE
+        if not path.is_file():
+            return None
+        con = None
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            meta = dict(con.execute("SELECT key, value FROM meta"))
+            if meta.get("format") != FORMAT or (
+                expected is not None and meta.get("rows") != expected
+            ):
+                con.close()
+                return None
+            return cls(con)
+        except errors():
+            if con is not None:
+                con.close()
+            return None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def sections(self, source: str | None = None) -> list[Section]:
+        """Every section (or ``source``'s) without its text, by file and position."""
+        where, args = (" WHERE source = ?", (source,)) if source is not None else ("", ())
+        rows = self.con.execute(f"{_SELECT}{where} ORDER BY source, position, rowid", args)
+        return [_section(r) for r in rows]
+
+    def names(self) -> list[tuple[str | None, str]]:
+        """(name, title) of every section: what QA reads to learn what a corpus calls its items."""
+        return list(self.con.execute("SELECT name, title FROM sections"))
+
+
+def read(gen: Path, expected: int | None = None) -> list[Section] | None:
+    """Every section of ``gen`` without its text, or None when its catalogue cannot be trusted."""
+    cat = Catalog.open(gen, expected)
+    if cat is None:
+        return None
+    try:
+        with cat:
+            return cat.sections()
+    except errors():
+        return None
+
+
+class Builder:
+    """The catalogue of the generation being written: the previous one's rows plus and minus."""
+
+    def __init__(self, previous: Path | None = None) -> None:
+        import sqlite3
+
+        self.con = sqlite3.connect(":memory:")
+        if previous is not None and self._copy(previous):
+            return
+        self.con.executescript(_CREATE)
+        if previous is not None:  # none, or not to be trusted: from the stored sections, once
+            self.add(_stored_sections(previous))
+
+    def _copy(self, previous: Path) -> bool:
+        """Start from ``previous``'s catalogue; False when it cannot be trusted."""
+        import sqlite3
+
+        old = Catalog.open(previous, _section_count(previous))
+        if old is None:
+            return False
+        try:
+            old.con.backup(self.con)
+            return True
+        except errors():
+            self.con.close()
+            self.con = sqlite3.connect(":memory:")
+            return False
+        finally:
+            old.close()
+
+    def add(self, sections: Iterable[Section]) -> None:
+        self.con.executemany(_INSERT, (_row(s) for s in sections))
+
+    def drop(self, source: str) -> None:
+        self.con.execute("DELETE FROM sections WHERE source = ?", (source,))
+
+    def write(self, gen: Path) -> None:
+        """Save the catalogue into ``gen`` whole (a temporary file renamed over the name)."""
+        (rows,) = self.con.execute("SELECT count(*) FROM sections").fetchone()
+        self.con.execute("DELETE FROM meta")
+        self.con.executemany("INSERT INTO meta VALUES (?, ?)", [("format", FORMAT), ("rows", rows)])
+        self.con.commit()
+        import sqlite3
+
+        fd, tmp = tempfile.mkstemp(dir=gen, prefix=FILE + ".tmp")
+        os.close(fd)
+        try:
+            out = sqlite3.connect(tmp)
+            try:
+                self.con.backup(out)
+            finally:
+                out.close()
+            os.replace(tmp, gen / FILE)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def _stored_sections(gen: Path) -> list[Section]:
+    from whoosh import index as windex
+
+    from ipsearch.index.schema import section_from_fields
+
+    with windex.open_dir(str(gen)).searcher() as s:
+        return [section_from_fields(f) for f in s.all_stored_fields()]
+
+
+def _section_count(gen: Path) -> int:
+    from whoosh import index as windex
+
+    return windex.open_dir(str(gen)).doc_count()
+
+
+def sync(gen: Path, notify) -> None:
+    """Write ``gen``'s catalogue when it is missing or out of step; never fails the ingest."""
+    try:
+        cat = Catalog.open(gen, _section_count(gen))
+        if cat is not None:
+            cat.close()
+            return
+        b = Builder()
+        b.add(_stored_sections(gen))
+        b.write(gen)
+    except Exception as e:  # listings still work, from the stored fields
+        notify(f"warning: section catalogue not written ({type(e).__name__}: {e})")

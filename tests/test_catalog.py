@@ -1,0 +1,106 @@
+"""The section catalogue beside each generation: written at ingest, kept in step incrementally,
+never trusted when missing, damaged or out of step (listings then read the stored fields)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from ipsearch.index import IndexStore, catalog
+from ipsearch.retrieval.searcher import Searcher
+
+
+def _touch(path: Path, text: str) -> None:
+    path.write_text(text)
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+
+def _light(sections):
+    """Sections as the catalogue lists them: everything but their text."""
+    return [replace(s, text="", paragraphs=[], blocks=[], metadata={}) for s in sections]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> IndexStore:
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# Reactors\n\nNuclear decommissioning.\n\n## Costs\n\nHigh.\n")
+    (corpus / "b.md").write_text("---\ntitle: Budget\n---\n\n# Budget\n\nThe budget pays.\n")
+    (corpus / "c.txt").write_text("A zebra crossing.\n")
+    s = IndexStore(tmp_path / "idx", corpus.resolve())
+    s.update()
+    return s
+
+
+def test_written_at_ingest_and_equal_to_the_stored_sections(store):
+    assert (store.current() / catalog.FILE).is_file()
+    listed = catalog.read(store.current(), store.open().doc_count())
+    assert listed == _light(store.sections())
+    assert [s.source for s in store.outline("a.md")] == ["a.md", "a.md"]
+    assert store.outline("missing.md") == []
+
+
+def test_incremental_update_equals_a_rebuild(store, tmp_path):
+    corpus = store.corpus
+    _touch(corpus / "a.md", "# Reactors\n\nNuclear decommissioning.\n\n## Waste\n\nStored.\n")
+    (corpus / "c.txt").unlink()
+    (corpus / "d.md").write_text("# New\n\nA giraffe.\n")
+    store.update()
+    rebuilt = IndexStore(tmp_path / "idx2", corpus)
+    rebuilt.update()
+    titles = [s.title for s in store.outline()]
+    assert "Waste" in titles and "Costs" not in titles
+    assert not any(s.source == "c.txt" for s in store.outline())
+    assert store.outline() == _light(store.sections())
+    assert [(s.id, s.title) for s in store.outline()] == [
+        (s.id, s.title) for s in rebuilt.outline()
+    ]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "missing", "stale"])
+def test_untrusted_catalogue_falls_back_and_is_rewritten(store, damage, run, env, monkeypatch):
+    path = store.current() / catalog.FILE
+    whole = _light(store.sections())
+    if damage == "garbage":
+        path.write_bytes(b"not a database at all" * 50)
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "missing":
+        path.unlink()
+    else:  # a catalogue whose row count is not the index's
+        b = catalog.Builder()
+        b.add(store.sections()[:1])
+        b.write(store.current())
+    assert catalog.read(store.current(), store.open().doc_count()) is None
+    assert _light(store.outline()) == whole
+    with Searcher(store, semantic=False) as s:
+        assert len(s.names()) == len(whole)
+        assert s.section("Costs").text == "High."
+    monkeypatch.setenv("IPSEARCH_CORPUS", str(store.corpus))
+    monkeypatch.setenv("IPSEARCH_INDEX", str(store.root))
+    r = run("sections")
+    assert r.exit_code == 0 and "Costs" in r.output and "Traceback" not in r.output
+    # An index made before the catalogue is brought up to date by the next command.
+    if damage == "missing":
+        assert catalog.read(store.current(), store.open().doc_count()) == whole
+    store.update()  # nothing changed: the ingest writes it again
+    assert catalog.read(store.current(), store.open().doc_count()) == whole
+
+
+def test_listings_read_only_the_catalogue(store, monkeypatch):
+    """`sections` and QA's item nouns never decode every stored section."""
+
+    def refuse(_self):
+        raise AssertionError("read every stored section")
+
+    monkeypatch.setattr(IndexStore, "sections", refuse)
+    assert [s.title for s in store.outline()][:2] == ["Reactors", "Costs"]
+    with Searcher(store, semantic=False) as s:
+        assert {n.title for n in s.names()} >= {"Reactors", "Budget"}
+        found, _ = s.locate("a.md")
+        assert [x.text for x in found] == ["Nuclear decommissioning.", "High."]
+        assert s.section("Costs").text == "High."
