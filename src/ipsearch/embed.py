@@ -63,15 +63,18 @@ class Embedder:
 
     ``batch_size`` defaults to 1 on purpose. With a dynamically quantised (int8) model
     the activation scales are computed over the whole batch, padding included, so a
-    text's vector shifts with its batch-mates (cosine down to ~0.99 on SciFact abstracts,
-    ~0.96 on short texts); at 1 a document is embedded exactly like a query and rebuilds
-    are reproducible. Batching also bought no speed: sections are long enough that one
-    text already fills the matrix kernels, and padding costs (SciFact abstracts, 2 cores:
-    ~42 texts per CPU-second at 1, 38 at 8, 30 at 32; ``benchmarks/semantic.py encoder``).
+    text's vector shifts with its batch-mates (cosine to the text embedded alone down to
+    0.993 on SciFact abstracts, ~0.96 on short texts); at 1 a document is embedded exactly
+    like a query and rebuilds are reproducible. Batching bought no speed either: a section
+    is long enough to fill the matrix kernels on its own, and padding costs (SciFact
+    abstracts, 2 cores: 48 texts per CPU-second at 1, 38 at 8, 35 at 32;
+    ``benchmarks/semantic.py encoder``).
 
     The cores are used by running ``workers`` texts at once, each on one ORT thread
-    (``threads``): a text is a chain of small operators, and splitting each of them
-    over two threads spent more time waiting for each other than it saved.
+    (``threads``): a text is a chain of small operators, and splitting each of them over
+    two threads that sleep between operators lost 10-20% of wall time against two texts
+    side by side (4 of 4 alternating runs). Spinning threads (``spin``) halved the speed
+    on a shared machine.
     """
 
     def __init__(
