@@ -50,7 +50,7 @@ def test_a_text_gets_the_same_vector_whatever_it_is_embedded_with(enc):
 def test_texts_embedded_at_once_on_several_threads_equal_each_embedded_alone():
     from ipsearch.embed import Embedder
 
-    texts = [f"claim {i}: " + "vitamin D lowers the risk of fractures " * (i % 7) for i in range(24)]
+    texts = [f"claim {i}: " + "vitamin D lowers fracture risk " * (i % 7) for i in range(24)]
     parallel = Embedder(model_dir(), workers=3).embed(texts)
     alone = np.stack([Embedder(model_dir(), workers=1).embed([t])[0] for t in texts[:5]])
     # Each text runs through the graph on its own, so only the float summation order of a
