@@ -71,10 +71,11 @@ class Embedder:
     ``benchmarks/semantic.py encoder``).
 
     The cores are used by running ``workers`` texts at once, each on one ORT thread
-    (``threads``): a text is a chain of small operators, and splitting each of them over
-    two threads that sleep between operators lost 10-20% of wall time against two texts
-    side by side (4 of 4 alternating runs). Spinning threads (``spin``) halved the speed
-    on a shared machine.
+    (``threads``), rather than one text split over two threads that sleep between its many
+    small operators: 44-51 texts per CPU-second against 37-46, and in wall time 10-20%
+    faster at a load average of 8-10, a wash at 3-5 (alternating runs). Whatever the
+    setting, the encoder costs ~45 SciFact abstracts per CPU-second at 256 word pieces.
+    Spinning threads (``spin``) halved the speed on a shared machine.
     """
 
     def __init__(
