@@ -58,14 +58,16 @@ def _one_shot(args: list[str], env: dict, runs: int) -> float:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run(
+        done = subprocess.run(
             [sys.executable, "-m", "ipsearch", *args],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             check=False,
         )
         times.append(time.perf_counter() - t)
+        if done.returncode > 1:  # 1 is "nothing found"; 2 and up mean the time is of an error
+            sys.exit(f"ipsearch {args[0]} failed: {done.stderr.decode(errors='replace')[-500:]}")
     return statistics.median(times) * 1000
 
 

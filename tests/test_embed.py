@@ -45,3 +45,29 @@ def test_a_text_gets_the_same_vector_whatever_it_is_embedded_with(enc):
     alone = enc.embed_one("radioactive waste")
     mixed = enc.embed(["a much longer sentence about something else entirely", "radioactive waste"])
     assert np.allclose(alone, mixed[1], atol=1e-6)
+
+
+def test_texts_embedded_at_once_on_several_threads_equal_each_embedded_alone():
+    from ipsearch.embed import Embedder
+
+    texts = [f"claim {i}: " + "vitamin D lowers fracture risk " * (i % 7) for i in range(24)]
+    parallel = Embedder(model_dir(), workers=3).embed(texts)
+    alone = np.stack([Embedder(model_dir(), workers=1).embed([t])[0] for t in texts[:5]])
+    # Each text runs through the graph on its own, so only the float summation order of a
+    # kernel could differ: far below the 1e-3 that moves a ranking.
+    assert np.abs(parallel[:5] - alone).max() < 1e-5
+    assert parallel.shape == (24, 384) and np.allclose(np.linalg.norm(parallel, axis=1), 1.0)
+
+
+def test_a_failing_text_raises_from_the_worker_thread(monkeypatch):
+    from ipsearch.embed import Embedder
+
+    enc = Embedder(model_dir(), workers=2)
+    enc.load()
+
+    def boom(texts):
+        raise RuntimeError("ort failed")
+
+    monkeypatch.setattr(enc, "_embed_batch", boom)
+    with pytest.raises(RuntimeError, match="ort failed"):
+        enc.embed(["one", "two", "three"])

@@ -271,13 +271,15 @@ def sync(
     enc = embedder()
     if sum(len(per[i]) for i in todo) > 200:
         notify(f"embedding {len(todo)} section(s) for semantic search")
+    # One call for every text to embed, so the encoder keeps all cores busy; a text shared by
+    # two views or two sections is embedded once (a vector depends on its text alone).
+    ordered = {i: sorted(per[i], key=lambda u: u[0]) for i in todo}
+    distinct = list(dict.fromkeys(t for i in todo for _, t in ordered[i]))
+    vecs = enc.embed(distinct)
+    row = {t: j for j, t in enumerate(distinct)}
     for i in todo:
-        ordered = sorted(per[i], key=lambda u: u[0])
-        # The two views share texts when a section is embedded whole: embed each text once.
-        distinct = list(dict.fromkeys(t for _, t in ordered))
-        vecs = enc.embed(distinct)
-        row = {t: j for j, t in enumerate(distinct)}
-        known[hashes[i]] = (vecs[[row[t] for _, t in ordered]], sum(v == 0 for v, _ in ordered))
+        units_i = ordered[i]
+        known[hashes[i]] = (vecs[[row[t] for _, t in units_i]], sum(v == 0 for v, _ in units_i))
     blocks, starts, at = [], [], 0
     for h in hashes:
         rows, n0 = known[h]
