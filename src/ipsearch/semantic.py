@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from ipsearch.embed import Embedder
 
 ENV = "IPSEARCH_SEMANTIC"
+CACHE_ENV = "IPSEARCH_CACHE"
 VECTORS = "vectors.npz"
 Notify = Callable[[str], None]
 
@@ -77,19 +78,26 @@ def unavailable() -> str | None:
 @cache
 def model_id() -> str:
     """Identifies the model weights, so vectors made by another model are never mixed in."""
-    try:
-        manifest = json.loads((model_dir() / "MANIFEST.json").read_text(encoding="utf-8"))
-        return manifest["files"]["model.onnx"]["sha256"]
-    except (OSError, ValueError, KeyError):
-        st = (model_dir() / "model.onnx").stat()
-        return f"{st.st_size}-{st.st_mtime_ns}"
+    from ipsearch.embed import model_digest
+
+    return model_digest(model_dir())
+
+
+def cache_dir() -> Path:
+    """Where derived files that any run may rebuild are kept (the optimised encoder graph):
+    ``IPSEARCH_CACHE``, else the user cache directory (XDG_CACHE_HOME on Linux)."""
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ipsearch"
 
 
 @cache
 def embedder() -> Embedder:
     from ipsearch.embed import Embedder
 
-    return Embedder(model_dir())
+    return Embedder(model_dir(), cache_dir=cache_dir())
 
 
 # A short query ("broadcasting") and a 200-word section are far apart in embedding space even
