@@ -75,3 +75,21 @@ def test_which_noun_questions_keep_the_corpus_item_nouns(run, env):
         assert set(kept["value"]) == item_nouns(s.names())
     again = run("ask", "Which partnership covers mining?")
     assert (again.exit_code, again.output) == (first.exit_code, first.output)
+
+
+def test_the_stamp_is_the_same_in_every_process():
+    import subprocess
+    import sys
+
+    script = (
+        "from ipsearch.answer.which import item_nouns\n"
+        "from ipsearch.index.derived import code_stamp\n"
+        "print(code_stamp(item_nouns, lambda: [x for x in range(3)], {'a', 'b'}))"
+    )
+    stamps = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        ).stdout
+        for _ in range(2)
+    }
+    assert len(stamps) == 1

@@ -28,14 +28,24 @@ def code_stamp(*parts: object) -> str:
     h = hashlib.sha256()
     for p in parts:
         if isinstance(p, types.FunctionType):
-            code = p.__code__
-            h.update(code.co_code)
-            h.update(repr(code.co_consts).encode())
-            h.update(repr(code.co_names).encode())
+            _hash_code(h, p.__code__)
         else:
             h.update(repr(sorted(p) if isinstance(p, set | frozenset) else p).encode())
         h.update(b"\0")
     return h.hexdigest()[:24]
+
+
+def _hash_code(h, code: types.CodeType) -> None:
+    # A nested code object (a comprehension, a lambda) is hashed by its content: its repr
+    # holds its memory address, which differs in every process.
+    h.update(code.co_code)
+    h.update(repr(code.co_names).encode())
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            _hash_code(h, c)
+        else:
+            h.update(repr(c).encode())
+        h.update(b"\1")
 
 
 def remembered(gen: Path | None, name: str, stamp: str, make: Callable[[], list]) -> list:
