@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import tempfile
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -194,17 +195,23 @@ class Embedder:
                 )
             except Exception:  # noqa: BLE001 - a corrupt or truncated file: rebuild it below
                 pass
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp: Path | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # A fresh name (O_EXCL), so a link planted at a predictable one cannot redirect
+            # the write; onnxruntime then writes the graph over this empty file.
+            fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".tmp")
+            os.close(fd)
+            tmp = Path(name)
             session = self._new_session(ort, tmp)
             os.replace(tmp, path)
             return session
         except Exception:  # noqa: BLE001 - read-only or full cache dir: optimise in memory
             return None
         finally:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    tmp.unlink(missing_ok=True)
 
     def cached_model_path(self, runtime_version: str) -> Path | None:
         """Where the optimised graph of this model for this onnxruntime is kept, if anywhere."""
