@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from ipsearch.embed import Embedder
 
 ENV = "IPSEARCH_SEMANTIC"
-CACHE_ENV = "IPSEARCH_CACHE"
 VECTORS = "vectors.npz"
 Notify = Callable[[str], None]
 
@@ -83,18 +82,9 @@ def model_id() -> str:
     return model_digest(model_dir())
 
 
-def cache_dir() -> Path:
-    """Where derived files that any run may rebuild are kept (the optimised encoder graph):
-    ``IPSEARCH_CACHE``, else the user cache directory (XDG_CACHE_HOME on Linux)."""
-    explicit = os.environ.get(CACHE_ENV)
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ipsearch"
-
-
 @cache
 def embedder() -> Embedder:
+    from ipsearch.config import cache_dir
     from ipsearch.embed import Embedder
 
     return Embedder(model_dir(), cache_dir=cache_dir())
