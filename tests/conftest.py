@@ -12,6 +12,21 @@ SEED_TXT = ROOT / "corpus" / "industrial-partnerships.txt"
 SEED_HTML = ROOT / "tests" / "data" / "industrial-partnerships.html"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Derived files (the optimised encoder graph) go to a folder of this test run, never the
+    user's cache; one folder for the session, as one user's runs share theirs."""
+    import os
+
+    old = os.environ.get("IPSEARCH_CACHE")
+    os.environ["IPSEARCH_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("IPSEARCH_CACHE", None)
+    else:
+        os.environ["IPSEARCH_CACHE"] = old
+
+
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     d = tmp_path / "corpus"

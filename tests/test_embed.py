@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ipsearch.embed import Embedder
 from ipsearch.semantic import model_dir, unavailable
 
 pytestmark = pytest.mark.skipif(
@@ -71,3 +72,57 @@ def test_a_failing_text_raises_from_the_worker_thread(monkeypatch):
     monkeypatch.setattr(enc, "_embed_batch", boom)
     with pytest.raises(RuntimeError, match="ort failed"):
         enc.embed(["one", "two", "three"])
+
+
+TEXTS = ["What does the evidence say about vitamin D and bone fractures?", "a", "Industrial " * 40]
+
+
+def _cached(tmp_path, **kw) -> Embedder:
+    return Embedder(model_dir(), cache_dir=tmp_path / "cache", **kw)
+
+
+def test_the_optimised_graph_is_saved_once_and_gives_the_same_vectors(tmp_path):
+    import onnxruntime as ort
+
+    plain = Embedder(model_dir()).embed(TEXTS)
+    first = _cached(tmp_path)
+    path = first.cached_model_path(ort.__version__)
+    assert not path.exists()
+    np.testing.assert_allclose(first.embed(TEXTS), plain, atol=1e-6)
+    assert path.is_file()
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary left over
+    stamp = path.stat().st_mtime_ns
+    np.testing.assert_allclose(_cached(tmp_path).embed(TEXTS), plain, atol=1e-6)
+    assert path.stat().st_mtime_ns == stamp  # read, not written again
+
+
+def test_a_corrupt_cached_graph_is_rebuilt(tmp_path):
+    import onnxruntime as ort
+
+    plain = Embedder(model_dir()).embed(TEXTS)
+    enc = _cached(tmp_path)
+    path = enc.cached_model_path(ort.__version__)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not an onnx graph")
+    np.testing.assert_allclose(enc.embed(TEXTS), plain, atol=1e-6)
+    assert path.stat().st_size > 1_000_000
+
+
+def test_a_graph_of_another_model_or_runtime_is_not_used(tmp_path):
+    enc = _cached(tmp_path)
+    assert enc.cached_model_path("1.0.0") != enc.cached_model_path("1.0.1")
+    other = tmp_path / "other-model"
+    other.mkdir()
+    for f in model_dir().iterdir():
+        if f.name != "MANIFEST.json":
+            (other / f.name).symlink_to(f)
+    theirs = Embedder(other, cache_dir=tmp_path / "cache").cached_model_path("1.0.0")
+    assert theirs != enc.cached_model_path("1.0.0")
+
+
+def test_an_unwritable_cache_costs_only_the_optimisation(tmp_path):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the folder should be")
+    plain = Embedder(model_dir()).embed(TEXTS)
+    np.testing.assert_allclose(_cached(tmp_path).embed(TEXTS), plain, atol=1e-6)
+    assert blocker.read_text() == "a file where the folder should be"

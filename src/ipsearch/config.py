@@ -21,6 +21,7 @@ ENV_CORPUS = "IPSEARCH_CORPUS"
 ENV_INDEX = "IPSEARCH_INDEX"
 ENV_LOCK_TIMEOUT = "IPSEARCH_LOCK_TIMEOUT"
 ENV_SEMANTIC = "IPSEARCH_SEMANTIC"
+ENV_CACHE = "IPSEARCH_CACHE"
 LOCK_TIMEOUT_DEFAULT = 60.0
 # A day: longer is a mistake (or "inf"), and time.monotonic() + wait must stay finite.
 LOCK_TIMEOUT_MAX = 86_400.0
@@ -43,6 +44,17 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("ipsearch"))
+
+
+def cache_dir() -> Path:
+    """Where files any run may rebuild are kept (the optimised encoder graph):
+    ``IPSEARCH_CACHE``, else ipsearch's folder in the user cache directory."""
+    explicit = os.environ.get(ENV_CACHE, "").strip()
+    if explicit:
+        return Path(explicit)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("ipsearch"))
 
 
 def indexes_dir() -> Path:

@@ -77,19 +77,17 @@ def unavailable() -> str | None:
 @cache
 def model_id() -> str:
     """Identifies the model weights, so vectors made by another model are never mixed in."""
-    try:
-        manifest = json.loads((model_dir() / "MANIFEST.json").read_text(encoding="utf-8"))
-        return manifest["files"]["model.onnx"]["sha256"]
-    except (OSError, ValueError, KeyError):
-        st = (model_dir() / "model.onnx").stat()
-        return f"{st.st_size}-{st.st_mtime_ns}"
+    from ipsearch.embed import model_digest
+
+    return model_digest(model_dir())
 
 
 @cache
 def embedder() -> Embedder:
+    from ipsearch.config import cache_dir
     from ipsearch.embed import Embedder
 
-    return Embedder(model_dir())
+    return Embedder(model_dir(), cache_dir=cache_dir())
 
 
 # A short query ("broadcasting") and a 200-word section are far apart in embedding space even

@@ -68,7 +68,9 @@ class ItemNouns:
 
     def __contains__(self, noun: object) -> bool:
         if self._nouns is None:
-            self._nouns = item_nouns(self.searcher.names())
+            make = lambda: sorted(item_nouns(self.searcher.names()))  # noqa: E731
+            code = (item_nouns, words, singular, PLACE_NOUNS)
+            self._nouns = set(self.searcher.derived("item_nouns", make, code))
         return noun in self._nouns
 
 

@@ -10,7 +10,13 @@ from __future__ import annotations
 import os
 import sys
 
-import click
+# numpy's OpenBLAS starts a thread per core that busy-waits after each matrix product. A one-shot
+# `ask` or `which` makes a single product (one query against the section vectors, too small to
+# gain from threads) and then spun ~100 CPU ms that the rest of the command, on the other core,
+# went without. Set before anything imports numpy; a user's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import click  # noqa: E402
 
 from ipsearch.cli import answer, ingest, search, tools
 from ipsearch.cli.app import CONTEXT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -63,6 +64,15 @@ class SectionLookup:
             except errors():
                 pass
         return [Named(s.name, s.title) for s in self.store.sections()]
+
+    def derived(self, name: str, make: Callable[[], list], code: tuple = ()) -> list:
+        """``make()``, a value computed from every section of this index, kept in its
+        generation after the first time; ``code``: the functions and constants ``make`` runs,
+        so a changed computation is made afresh."""
+        from ipsearch.index.derived import code_stamp, remembered
+
+        stamp = code_stamp(make, *code)
+        return remembered(Path(self.ix.storage.folder), name, stamp, make)
 
     def at_line(self, sections: list[Section], line: int) -> Section:
         """The section of a file that holds ``line`` (else the last one starting before it)."""
