@@ -41,6 +41,7 @@ def test_written_at_ingest_and_equal_to_the_stored_sections(store):
     listed = catalog.read(store.current(), store.open().doc_count())
     assert listed == _light(store.sections())
     assert [s.source for s in store.outline("a.md")] == ["a.md", "a.md"]
+    assert store.outline("a.md", limit=1) == store.outline("a.md")[:1]
     assert store.outline("missing.md") == []
 
 
@@ -77,6 +78,7 @@ def test_untrusted_catalogue_falls_back_and_is_rewritten(store, damage, run, env
         b.write(store.current())
     assert catalog.read(store.current(), store.open().doc_count()) is None
     assert _light(store.outline()) == whole
+    assert _light(store.outline("a.md", limit=1)) == [s for s in whole if s.source == "a.md"][:1]
     with Searcher(store, semantic=False) as s:
         assert len(s.names()) == len(whole)
         assert s.section("Costs").text == "High."

@@ -97,7 +97,7 @@ class SectionRanker:
         """A document's first section (where its title and summary sit), found in the
         section catalogue and read only for documents a question reaches."""
         if source not in self._leads:
-            outline = self.searcher.store.outline(source)
+            outline = self.searcher.store.outline(source, limit=1)
             self._leads[source] = self.read(outline[0].id) if outline else None
         return self._leads[source]
 

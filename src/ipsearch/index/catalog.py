@@ -159,10 +159,12 @@ class Catalog:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def sections(self, source: str | None = None) -> list[Section]:
-        """Every section (or ``source``'s) without its text, by file and position."""
+    def sections(self, source: str | None = None, limit: int = -1) -> list[Section]:
+        """Every section (or ``source``'s, or its first ``limit``) without its text, by file
+        and position."""
         where, args = (" WHERE source = ?", (source,)) if source is not None else ("", ())
-        rows = self.con.execute(f"{_SELECT}{where} ORDER BY source, position, rowid", args)
+        order = " ORDER BY source, position, rowid LIMIT ?"
+        rows = self.con.execute(f"{_SELECT}{where}{order}", (*args, limit))
         return [_section(r) for r in rows]
 
     def names(self) -> list[tuple[str | None, str]]:

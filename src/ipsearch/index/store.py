@@ -124,7 +124,7 @@ class IndexStore(Generations):
         except DAMAGE_ERRORS as e:
             raise damaged(self.root, e) from e
 
-    def outline(self, source: str | None = None) -> list[Section]:
+    def outline(self, source: str | None = None, limit: int | None = None) -> list[Section]:
         """Every section (or ``source``'s) without its text, by file and position: read from
         the catalogue, else (an index made before it) from the stored sections."""
         from ipsearch.index.catalog import errors
@@ -133,10 +133,12 @@ class IndexStore(Generations):
         if cat is not None:
             try:
                 with cat:
-                    return cat.sections(source)
+                    return cat.sections(source, -1 if limit is None else limit)
             except errors():
                 pass
-        return [s for s in self.sections() if source is None or s.source == source]
+        found = [s for s in self.sections() if source is None or s.source == source]
+        found.sort(key=lambda s: (s.source, s.position))
+        return found if limit is None else found[:limit]
 
     def scope(self, paths) -> list[Path]:
         """PATHs given to ``ingest``, checked to lie inside the corpus."""
