@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ipsearch.answer.analysis import QuestionAnalyzer
+from ipsearch.answer.model import Scorer
 from ipsearch.answer.passages import Passage, section_passages
 from ipsearch.answer.reader import Reader
 from ipsearch.ingest.model import Block
@@ -133,3 +134,10 @@ def test_weights_file_is_fitted_and_loads():
     assert len(m.span.coef) == len(m.span.features) and 0 < m.span_gate.threshold < 1
     assert len(m.place_gate.coef) == len(m.place_gate.features) and 0 < m.place_gate.threshold < 1
     assert json.loads(Path(WEIGHTS).read_text())["meta"]["script"] == "scripts/fit_answer_model.py"
+
+
+def test_a_page_question_uses_its_own_threshold_where_the_fit_chose_one() -> None:
+    gate = Scorer(["score"], [1.0], 0.0, [0.0], [1.0], 0.55, {"place/doc": 0.75, "date": 0.3})
+    assert gate.threshold_for("place", doc_level=True) == 0.75
+    assert gate.threshold_for("place") == 0.55  # a section question: the global threshold
+    assert gate.threshold_for("date", doc_level=True) == 0.3  # no page key: the type's own

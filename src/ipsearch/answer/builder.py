@@ -128,7 +128,7 @@ class AnswerBuilder:
         if a.type == "place":
             return self.place_answer(a, places, short=True) or self.abstain(a, nearest)
         best, conf = self.span_choice(cands)
-        if best and conf >= self.models.span_gate.threshold_for(a.type):
+        if best and conf >= self.models.span_gate.threshold_for(a.type, a.doc_level):
             cites = self.citer.many([best.passage, *supporting(best, cands)])
             if cites:
                 return Answer(a.text, best.text, a.type, round(conf, 2), cites)
@@ -142,7 +142,11 @@ class AnswerBuilder:
         """The top place as the answer (its title when ``short``), its best passage cited first."""
         conf = self.place_confidence(places)
         top = places[0] if places else None
-        if not top or top.evidence is None or conf < self.models.place_gate.threshold_for(a.type):
+        if (
+            not top
+            or top.evidence is None
+            or conf < self.models.place_gate.threshold_for(a.type, a.doc_level)
+        ):
             return None
         cites = self.citer.many([top.evidence])
         if not cites:

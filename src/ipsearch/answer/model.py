@@ -30,11 +30,12 @@ class Scorer:
     scale: list[float]
     threshold: float
     # Gates only: a threshold per answer type where the fit had enough held-out answers of
-    # that type to choose one (a date's gate can be laxer than a definition's).
+    # that type to choose one (a date's gate can be laxer than a definition's); ``type/doc``
+    # keys hold the threshold of questions that ask for a whole document ("which page").
     by_type: dict[str, float] | None = None
 
-    def threshold_for(self, answer_type: str) -> float:
-        return (self.by_type or {}).get(answer_type, self.threshold)
+    def threshold_for(self, answer_type: str, doc_level: bool = False) -> float:
+        return threshold_of(self.by_type or {}, self.threshold, answer_type, doc_level)
 
     def z(self, x: dict[str, float]) -> float:
         z = self.intercept
@@ -75,6 +76,15 @@ PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level",
 SPAN_GATE_FEATURES = ["score", "margin", "n_cands", "score_typed", "margin_typed",
                       *SPAN_GATE_BASE]  # fmt: skip
 PLACE_GATE_FEATURES = ["score", "margin", "n_cands", *PLACE_GATE_BASE]
+
+
+def threshold_of(
+    by_type: dict[str, float], default: float, answer_type: str, doc_level: bool
+) -> float:
+    """A document-level question's own threshold where the fit chose one, else its type's."""
+    if doc_level and f"{answer_type}/doc" in by_type:
+        return by_type[f"{answer_type}/doc"]
+    return by_type.get(answer_type, default)
 
 
 def merge_shares(keys: list[str], shares: list[float]) -> list[float]:
