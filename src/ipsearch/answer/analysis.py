@@ -140,7 +140,7 @@ class QuestionAnalyzer:
             return a
         a.type = self._type(q, a)
         if a.type == "place" and a.noun:
-            # "Which partnership covers X": every item is a partnership; X is what tells them apart.
+            # "Which team covers X": every item is a team; X is what tells them apart.
             a.focus = [w for w in a.focus if singular(w) != a.noun] or a.focus
         return a
 

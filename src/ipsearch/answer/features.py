@@ -213,8 +213,8 @@ class Featurizer:
         }
 
     def counts_noun(self, text: str, end: int) -> float:
-        """Share of the question's noun ("how many partnerships") in the words right after the
-        span ("8 partnerships"): the value counts or measures what was asked about."""
+        """Share of the question's noun ("how many workers") in the words right after the
+        span ("4 workers"): the value counts or measures what was asked about."""
         noun = set(self.vocab.terms(self.a.noun or ""))
         if not noun:
             return 0.0

@@ -4,7 +4,7 @@ Spans are taken verbatim from a passage's text, so a short answer is always text
 show. What counts as a candidate is general: typed values (numbers with units, money, dates,
 durations, URLs, flags, ``#channels``, code spans), capitalised names, a table cell, a field's
 value, the object of "X is/are ...", an expansion "Long Name (LN)", the clause of "when ...",
-and the noun phrase a title ends in ("Run a load test with k6" → k6). Which one answers is the
+and the noun phrase a title ends in ("Deploy a release with Helm" → Helm). Which one answers is the
 answer builder's (fitted) decision.
 """
 

@@ -151,7 +151,7 @@ def parse_lines(lines: Iterable[str], source: str) -> Document:
         title, title_from = blocks[0].text, "first line"
         marked.add(id(blocks[0]))
     elif blocks and blocks[0].kind == "field" and blocks[0].first == 1:
-        # A first line such as "Industrial partnerships: an overview" is a title, not a field.
+        # A first line such as "Annual report: an overview" is a title, not a field.
         b = blocks[0]
         blocks[0] = Block("heading", b.raw or b.text, b.first, b.last, level=1)
         title, title_from = blocks[0].text, "first line"

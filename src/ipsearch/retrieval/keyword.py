@@ -140,7 +140,7 @@ class Keyword:
         q, terms = self.parse_words(text)
         if terms is not None:
             # Only an OR of words once wildcard and fuzzy words are expanded (e.g. ``a* b*``,
-            # ``partnerships~``): ranked by the same exact BM25F sum over the expanded index
+            # ``workers~``): ranked by the same exact BM25F sum over the expanded index
             # terms as plain words are, which stays fast when the patterns match most of a
             # large index (Whoosh's searcher took seconds). This drops Whoosh's OR-group
             # coordination bonus (more matched words, higher score), as plain-word queries

@@ -142,7 +142,7 @@ def align(quote: str, text: str) -> Span | None:
         return None
     first, last = blocks[0], blocks[-1]
     # Quoted tokens before the first match / after the last are changed words at the edges:
-    # take as many source tokens there, so "13 partnerships" aligns with "8 partnerships".
+    # take as many source tokens there, so "13 workers" aligns with "8 workers".
     a = max(first.b - first.a, 0)
     b = min(last.b + last.size + (len(qt) - last.a - last.size), len(wt)) - 1
     start, end = lo + wt[a][1], lo + wt[b][2]
