@@ -109,7 +109,12 @@ def lf_text(text: str) -> str:
     """
     if "\r" not in text:
         return text
-    return "\n".join(ln.rstrip("\r").replace("\r", " ") for ln in text.split("\n"))
+    return "\n".join(_grep_line(ln) for ln in text.split("\n"))
+
+
+def _grep_line(line: str) -> str:
+    """One LF-split line as grep shows it: CRs before its end dropped, a lone CR a space."""
+    return line.rstrip("\r").replace("\r", " ") if "\r" in line else line
 
 
 def split_lines(text: str) -> list[str]:
@@ -214,7 +219,7 @@ def _lines_from(data: bytes, pos: int) -> Iterator[str]:
             nl = end
         # LF is never part of a multi-byte UTF-8 sequence: each line decodes on its own.
         line = data[pos:nl].decode("utf-8")
-        yield line.rstrip("\r").replace("\r", " ") if "\r" in line else line
+        yield _grep_line(line)
         pos = nl + 1
 
 
