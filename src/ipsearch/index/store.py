@@ -124,16 +124,19 @@ class IndexStore(Generations):
         except DAMAGE_ERRORS as e:
             raise damaged(self.root, e) from e
 
-    def outline(self, source: str | None = None, limit: int | None = None) -> list[Section]:
+    def outline(
+        self, source: str | None = None, limit: int | None = None, brief: bool = False
+    ) -> list[Section]:
         """Every section (or ``source``'s) without its text, by file and position: read from
-        the catalogue, else (an index made before it) from the stored sections."""
+        the catalogue, else (an index made before it) from the stored sections. ``brief``:
+        aliases, labels, heading path and dates may be left empty (a listing's columns)."""
         from ipsearch.index.catalog import errors
 
         cat = self.catalog()
         if cat is not None:
             try:
                 with cat:
-                    return cat.sections(source, -1 if limit is None else limit)
+                    return cat.sections(source, -1 if limit is None else limit, brief)
             except errors():
                 pass
         found = [s for s in self.sections() if source is None or s.source == source]
