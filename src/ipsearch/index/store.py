@@ -57,6 +57,7 @@ class IndexStore(Generations):
         self.root = root
         self.corpus = corpus
         self._rules: Rules | None = None  # set for one update; else the manifest's
+        self._in_step: set[Path] = set()  # generations whose catalogue matched Whoosh's count
 
     def rules(self, manifest: dict | None = None) -> Rules:
         """What the walk leaves out: the --include/--exclude globs stored with the index."""
@@ -118,11 +119,17 @@ class IndexStore(Generations):
         damaged index is said to be damaged, even by a listing the catalogue could give."""
         from ipsearch.index.catalog import Catalog
 
+        gen = Path(ix.storage.folder) if ix is not None else self.current()
+        if gen in self._in_step:  # a generation never changes once written: checked once
+            return Catalog.open(gen)
         ix = ix or self.open()
         try:
-            return Catalog.open(Path(ix.storage.folder), ix.doc_count())
+            cat = Catalog.open(Path(ix.storage.folder), ix.doc_count())
         except DAMAGE_ERRORS as e:
             raise damaged(self.root, e) from e
+        if cat is not None:
+            self._in_step.add(Path(ix.storage.folder))
+        return cat
 
     def outline(
         self, source: str | None = None, limit: int | None = None, brief: bool = False
