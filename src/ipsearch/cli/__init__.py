@@ -54,7 +54,9 @@ def _exit_now(e: SystemExit) -> None:
     import threading
 
     code = 0 if e.code is None else e.code
-    if not isinstance(code, int) or threading.active_count() > 1:
+    # Only daemon threads may be left (the encoder's loader): nothing waits for those.
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+    if not isinstance(code, int) or any(not t.daemon for t in others):
         return
     if "multiprocessing" in sys.modules and sys.modules["multiprocessing"].active_children():
         return
