@@ -103,12 +103,11 @@ class Searcher(SectionLookup):
 
     def warm_dense(self) -> None:
         """Start loading the sentence encoder in the background, for a caller that will embed
-        a query: its tokenizer and ONNX session load largely outside the GIL, so on a second
-        core they overlap the keyword ranking instead of following it. Failures are left to
-        the first real embedding, which loads again and reports them."""
-        from ipsearch import semantic
-
-        if not self.semantic or semantic.unavailable():
+        a query (when the index has vectors to compare it with): its tokenizer and ONNX session
+        load largely outside the GIL, so on a second core they overlap the keyword ranking
+        instead of following it. Failures are left to the first real embedding, which loads
+        again and reports them."""
+        if self.dense is None:  # off, or no vectors to compare a query with
             return
         import threading
 
