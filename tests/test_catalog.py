@@ -45,6 +45,17 @@ def test_written_at_ingest_and_equal_to_the_stored_sections(store):
     assert store.outline("missing.md") == []
 
 
+def test_brief_rows_keep_every_listed_field(store):
+    full = store.outline()
+    brief = store.outline(brief=True)
+    assert brief == [
+        replace(s, aliases=[], labels={}, heading_path=[], published=None, updated=None)
+        for s in full
+    ]
+    assert any(s.heading_path for s in full)  # the brief form really leaves something out
+    assert store.outline("a.md", limit=1, brief=True) == brief[:1]
+
+
 def test_incremental_update_equals_a_rebuild(store, tmp_path):
     corpus = store.corpus
     _touch(corpus / "a.md", "# Reactors\n\nNuclear decommissioning.\n\n## Waste\n\nStored.\n")

@@ -142,3 +142,30 @@ def test_small_index_ranker_scores_exactly_like_the_matrix(tmp_path):
             terms = [t.text for t in analyzer(q)]
             assert matrix.top(terms, 10) == small.top(terms, 10)
             assert matrix.top(terms, 5, [1, 2, 3, 40]) == small.top(terms, 5, [1, 2, 3, 40])
+
+
+def test_term_frequencies_from_the_matrix_equal_whoosh(tmp_path):
+    """QA's document frequencies (a term and its longer forms, per field) read from the
+    matrix's vocabulary are Whoosh's, across segments and deletions."""
+    from whoosh import index as windex
+
+    from ipsearch.index.ranker import Matrix, SmallRanker
+    from ipsearch.retrieval.keyword import K1, B
+
+    corpus, store = _indexed(tmp_path, 150, 5)
+    _write_corpus(corpus, 90, 6)
+    store.update()
+    writer = windex.open_dir(str(store.current())).writer()
+    writer.delete_by_term("source", "notes6.md")
+    writer.commit(merge=False)
+    fields = list(FIELD_BOOSTS)
+    with Searcher(store, semantic=False) as s:
+        reader = s.searcher.reader()
+        matrix = Matrix.open(store.current(), reader, FIELD_BOOSTS, K1, B)
+        small = SmallRanker(reader, FIELD_BOOSTS, K1, B)
+        assert len(matrix.segments) == 2
+        for term in ["fund", "research", "note", "he", "d", "secur", "zzz", "", "trainings"]:
+            for prefix in (True, False):
+                theirs = {k: n for k, n in small.frequencies(term, fields, prefix).items() if n}
+                assert matrix.frequencies(term, fields, prefix) == theirs, (term, prefix)
+        assert matrix.frequencies("fund", ["body"], True)[("body", "fund")] > 0

@@ -20,6 +20,7 @@ from ipsearch.ingest import (
     parse_text,
     read_bytes,
     read_text,
+    render_lines,
     rendered_range,
     split_lines,
 )
@@ -45,6 +46,8 @@ def cited_text(path: Path, lines: tuple[int, int], page: int | None = None) -> s
         stamp = path.stat().st_mtime_ns
     except OSError:
         return None
+    if fmt == "jsonl":
+        return _record_lines(str(path), stamp, lines)
     read = _document(str(path), stamp)
     if read is None:
         return None
@@ -76,6 +79,32 @@ def _binary_cited_text(fmt: str, path: Path, lines: tuple[int, int], page: int |
     from ipsearch.ingest.pdf import cited_text as pdf_cited_text
 
     return pdf_cited_text(data, page, first, last)
+
+
+def _record_lines(path: str, stamp: int, lines: tuple[int, int]) -> str | None:
+    """The cited records of a JSON Lines file, rendered alone.
+
+    Each line is its own record, parsed without regard to the others, so the cited lines parsed
+    on their own give the very blocks the whole file gives them: a citation does not decode
+    every record of a large file (~0.1 s for 50,000 records)."""
+    source_lines = _lines(path, stamp)
+    first, last = lines
+    if source_lines is None or first < 1 or last < first or last > len(source_lines):
+        return None
+    return render_lines("jsonl", source_lines[first - 1 : last])
+
+
+@lru_cache(maxsize=32)
+def _lines(path: str, _mtime_ns: int) -> list[str] | None:
+    """The file's lines, as ``_document`` reads them (None where it would read nothing)."""
+    p = Path(path)
+    try:
+        text, _ = read_text(p, p.name)
+    except Skip:
+        return None
+    if len(text) > MAX_LINE_CHARS and longest_line(text) > MAX_LINE_CHARS:
+        return None
+    return split_lines(text)
 
 
 @lru_cache(maxsize=32)

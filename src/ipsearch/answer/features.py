@@ -72,6 +72,7 @@ class Featurizer:
         self.verb = set(vocab.terms(analysis.verb or ""))
         self.field_weights = dict.fromkeys(vocab.terms(" ".join(analysis.field_words)), 1.0)
         self._sec: dict[str, frozenset[str]] = {}
+        self._hits: dict[tuple[str, str], list[tuple[int, int]]] = {}
         self.dense_known = True  # False when the encoder is off: dense features are left out
 
     def cov(self, text: str) -> float:
@@ -228,12 +229,22 @@ class Featurizer:
         score = 0.0
         for t, w in weights.items():
             best = 0.0
-            for m in re.finditer(r"[^\W_]+", text):
-                if m.start() >= start and m.end() <= end:
+            for a, b in self.hits(text, t):
+                if a >= start and b <= end:
                     continue
-                terms = self.vocab.terms(m.group())
-                if terms and has_term(frozenset(terms), t):
-                    d = start - m.end() if m.end() <= start else m.start() - end
-                    best = max(best, 1.0 / (1.0 + max(d, 0) / 20.0))
+                d = start - b if b <= start else a - end
+                best = max(best, 1.0 / (1.0 + max(d, 0) / 20.0))
             score += w * best
         return score / total
+
+    def hits(self, text: str, term: str) -> list[tuple[int, int]]:
+        """Character spans of the words of ``text`` that hold ``term`` (or a form of it),
+        found once per passage text and term: every candidate of a passage asks again."""
+        if (text, term) not in self._hits:
+            spans = []
+            for m in re.finditer(r"[^\W_]+", text):
+                terms = self.vocab.terms(m.group())
+                if terms and has_term(frozenset(terms), term):
+                    spans.append((m.start(), m.end()))
+            self._hits[(text, term)] = spans
+        return self._hits[(text, term)]

@@ -67,7 +67,7 @@ def sections(app: App, source_glob: str | None) -> int:
 
     rows = [
         (s, show(s.source))
-        for s in store.outline()
+        for s in store.outline(brief=not app.as_json)
         if source_glob is None or matches_source(s.source, show(s.source), source_glob)
     ]
     if app.as_json:

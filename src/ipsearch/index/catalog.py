@@ -48,6 +48,10 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value);
 """
 _INSERT = f"INSERT INTO sections VALUES ({', '.join('?' * len(_COLUMNS))})"
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sections"
+# What a listing or a lookup by id or title reads: no JSON or date column to decode per row.
+_BRIEF = ("id", "source", "title", "kind", "first_line", "last_line", "file_hash", "chair")
+_BRIEF += ("name", "document", "title_inferred", "position", "doc_title", "level", "format")
+_SELECT_BRIEF = f"SELECT {', '.join(_BRIEF)} FROM sections"
 
 
 def errors() -> tuple[type[Exception], ...]:
@@ -120,6 +124,15 @@ def _section(r: tuple) -> Section:
     )
 
 
+def _brief_section(r: tuple) -> Section:
+    i, src, title, kind, first, last, fh, chair, name, doc, inferred, pos, doc_title, level, fmt = r
+    return Section(
+        i, src, title, kind, first, last, "", [], fh or "", chair, name, document=doc,
+        title_inferred=bool(inferred), position=pos, doc_title=doc_title or "", level=level,
+        format=fmt or "",
+    )  # fmt: skip
+
+
 class Catalog:
     """A generation's catalogue, open for reading (``open`` checks it first)."""
 
@@ -159,13 +172,15 @@ class Catalog:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def sections(self, source: str | None = None, limit: int = -1) -> list[Section]:
+    def sections(
+        self, source: str | None = None, limit: int = -1, brief: bool = False
+    ) -> list[Section]:
         """Every section (or ``source``'s, or its first ``limit``) without its text, by file
-        and position."""
+        and position; ``brief``: without aliases, labels, heading path and dates either."""
         where, args = (" WHERE source = ?", (source,)) if source is not None else ("", ())
         order = " ORDER BY source, position, rowid LIMIT ?"
-        rows = self.con.execute(f"{_SELECT}{where}{order}", (*args, limit))
-        return [_section(r) for r in rows]
+        select, make = (_SELECT_BRIEF, _brief_section) if brief else (_SELECT, _section)
+        return list(map(make, self.con.execute(f"{select}{where}{order}", (*args, limit))))
 
     def names(self) -> list[tuple[str | None, str]]:
         """(name, title) of every section: what QA reads to learn what a corpus calls its items."""

@@ -3,7 +3,7 @@ the same sums in plain Python from Whoosh's postings (see ``matrix`` for the for
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +49,16 @@ class SmallRanker:
             self._ids = self.reader.column_reader("id")
         return self._ids[docnum]
 
+    def frequencies(self, term: str, fields: list[str], prefix: bool) -> dict[tuple[str, str], int]:
+        """``Matrix.frequencies`` from Whoosh's term index."""
+        reader, out = self.reader, {}
+        for f in fields:
+            found = reader.expand_prefix(f, term) if prefix else [term] * ((f, term) in reader)
+            for u in found:
+                u = u.decode("utf-8") if isinstance(u, bytes) else u
+                out[(f, u)] = reader.doc_frequency(f, u)
+        return out
+
     def top(
         self, terms: list[str], limit: int, allowed=None
     ) -> tuple[int, list[tuple[int, float]]]:
@@ -88,20 +98,32 @@ class _Segment:
         self.deleted = sorted(deleted)
         self.nterms = len(arrays["offsets"]) - 1
 
-    def row(self, term: bytes) -> int:
-        """Index of ``term`` in the vocabulary, or -1 (binary search over the byte blob)."""
-        offsets, vocab = self.a["offsets"], self.a["vocab"]
+    def term(self, row: int) -> bytes:
+        offsets = self.a["offsets"]
+        return self.a["vocab"][offsets[row] : offsets[row + 1]].tobytes()
+
+    def first_row(self, key: bytes) -> int:
+        """The first row whose term is not below ``key`` (binary search over the byte blob)."""
         lo, hi = 0, self.nterms
         while lo < hi:
             mid = (lo + hi) // 2
-            t = vocab[offsets[mid] : offsets[mid + 1]].tobytes()
-            if t < term:
+            if self.term(mid) < key:
                 lo = mid + 1
             else:
                 hi = mid
-        if lo < self.nterms and vocab[offsets[lo] : offsets[lo + 1]].tobytes() == term:
-            return lo
-        return -1
+        return lo
+
+    def row(self, term: bytes) -> int:
+        """Index of ``term`` in the vocabulary, or -1."""
+        lo = self.first_row(term)
+        return lo if lo < self.nterms and self.term(lo) == term else -1
+
+    def prefixed(self, key: bytes) -> Iterator[tuple[int, bytes]]:
+        """(row, term) of every term that begins with ``key``, in order."""
+        r = self.first_row(key)
+        while r < self.nterms and (t := self.term(r)).startswith(key):
+            yield r, t
+            r += 1
 
 
 class Matrix:
@@ -193,6 +215,25 @@ class Matrix:
             keep = np.isin(docs_all, allowed)
             docs_all, scores_all = docs_all[keep], scores_all[keep]
         return docs_all, scores_all
+
+    def frequencies(self, term: str, fields: list[str], prefix: bool) -> dict[tuple[str, str], int]:
+        """In how many sections each of ``fields`` holds ``term`` (with ``prefix``: each term
+        that begins with it), as Whoosh's ``doc_frequency`` counts them: summed over segments,
+        deleted sections included."""
+        key, nf = term.encode("utf-8"), len(self.fields)
+        out: dict[tuple[str, str], int] = {}
+        for s in self.segments:
+            indptr = s.a["indptr"]
+            found = s.prefixed(key) if prefix else [(s.row(key), key)]
+            for r, t in found:
+                if r < 0:
+                    continue
+                u = t.decode("utf-8")
+                for f in fields:
+                    row = r * nf + self.fields.index(f)
+                    if n := int(indptr[row + 1] - indptr[row]):
+                        out[(f, u)] = out.get((f, u), 0) + n
+        return out
 
     def section_id(self, docnum: int) -> str:
         """The section id of a global section number (stored with the matrix)."""

@@ -57,6 +57,7 @@ class IndexStore(Generations):
         self.root = root
         self.corpus = corpus
         self._rules: Rules | None = None  # set for one update; else the manifest's
+        self._in_step: set[Path] = set()  # generations whose catalogue matched Whoosh's count
 
     def rules(self, manifest: dict | None = None) -> Rules:
         """What the walk leaves out: the --include/--exclude globs stored with the index."""
@@ -118,22 +119,31 @@ class IndexStore(Generations):
         damaged index is said to be damaged, even by a listing the catalogue could give."""
         from ipsearch.index.catalog import Catalog
 
+        gen = Path(ix.storage.folder) if ix is not None else self.current()
+        if gen in self._in_step:  # a generation never changes once written: checked once
+            return Catalog.open(gen)
         ix = ix or self.open()
         try:
-            return Catalog.open(Path(ix.storage.folder), ix.doc_count())
+            cat = Catalog.open(Path(ix.storage.folder), ix.doc_count())
         except DAMAGE_ERRORS as e:
             raise damaged(self.root, e) from e
+        if cat is not None:
+            self._in_step.add(Path(ix.storage.folder))
+        return cat
 
-    def outline(self, source: str | None = None, limit: int | None = None) -> list[Section]:
+    def outline(
+        self, source: str | None = None, limit: int | None = None, brief: bool = False
+    ) -> list[Section]:
         """Every section (or ``source``'s) without its text, by file and position: read from
-        the catalogue, else (an index made before it) from the stored sections."""
+        the catalogue, else (an index made before it) from the stored sections. ``brief``:
+        aliases, labels, heading path and dates may be left empty (a listing's columns)."""
         from ipsearch.index.catalog import errors
 
         cat = self.catalog()
         if cat is not None:
             try:
                 with cat:
-                    return cat.sections(source, -1 if limit is None else limit)
+                    return cat.sections(source, -1 if limit is None else limit, brief)
             except errors():
                 pass
         found = [s for s in self.sections() if source is None or s.source == source]

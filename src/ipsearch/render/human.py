@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ipsearch.locator import split
+from ipsearch.locator import PAGE_SPAN, split
 from ipsearch.models import (
     Answer,
     Citation,
@@ -16,7 +16,7 @@ from ipsearch.models import (
     TopicResult,
 )
 from ipsearch.render.json import emit_json_line, skip_counts, watch_json
-from ipsearch.render.places import line_no, place, section_heading, section_place
+from ipsearch.render.places import by_paragraph, line_no, place, section_heading, section_place
 from ipsearch.render.style import Style
 from ipsearch.retrieval.snippets import MARK_END, MARK_START
 from ipsearch.safe_text import clean, clean_all
@@ -49,14 +49,18 @@ def sections_human(rows: list[tuple[Section, str]], st: Style) -> None:
     # Only the strings shown are cleaned, and the listing is written at once: a listing of
     # 10,000 sections cleaned whole sections and wrote line by line for over a second.
     lines = []
+    paths: dict[str, str] = {}  # a file's path as printed, worked out once per file
+    inferred, plain = st.dim(" (title inferred)"), st.dim("")
     for s, source in rows:
         title, name, chair = clean(s.title), s.name and clean(s.name), s.chair and clean(s.chair)
-        source = clean(source)
-        extra = " (title inferred)" if s.title_inferred else ""
-        lines.append(
-            f"{section_place(st, s, source)}  "
-            f"{section_heading(st, title, name, chair)}{st.dim(extra)}"
-        )
+        if s.first_line < PAGE_SPAN and s.last_line < PAGE_SPAN and not by_paragraph(s):
+            if source not in paths:
+                paths[source] = st.path(clean(source))
+            where = f"{paths[source]}:{st.line(f'{s.first_line}-{s.last_line}')}"
+        else:
+            where = section_place(st, s, clean(source))
+        extra = inferred if s.title_inferred else plain
+        lines.append(f"{where}  {section_heading(st, title, name, chair)}{extra}")
     if lines:
         st.echo("\n".join(lines))
 

@@ -92,11 +92,7 @@ class Keyword:
         if not terms:
             return 0, []
         reader = self.searcher.reader()
-        if self._matrix is None:
-            from ipsearch.index.ranker import ranker
-
-            gen = Path(self.ix.storage.folder)
-            self._matrix = ranker(gen, reader, FIELD_BOOSTS, K1, B)
+        matrix = self.ranker()
         allowed = None
         if kinds:
             allowed = sorted(
@@ -107,7 +103,16 @@ class Keyword:
                     for d in reader.postings("kind", k).all_ids()
                 }
             )
-        return self._matrix.top(terms, limit, allowed)
+        return matrix.top(terms, limit, allowed)
+
+    def ranker(self) -> Matrix | SmallRanker:
+        """The exact BM25F ranker of this index (opened on first use)."""
+        if self._matrix is None:
+            from ipsearch.index.ranker import ranker
+
+            gen = Path(self.ix.storage.folder)
+            self._matrix = ranker(gen, self.searcher.reader(), FIELD_BOOSTS, K1, B)
+        return self._matrix
 
     def parse(self, qstring: str):
         """Whoosh's query for ``qstring``, with wildcard and fuzzy words bounded."""

@@ -46,7 +46,7 @@ class SectionLookup:
         with contextlib.suppress(OSError, ValueError):
             rels.add(os.path.relpath(Path(path).resolve(), self.store.corpus).replace(os.sep, "/"))
         # The file's rows in the catalogue, then only its sections' stored text.
-        listed = [s for rel in sorted(rels) for s in self.store.outline(rel)]
+        listed = [s for rel in sorted(rels) for s in self.store.outline(rel, brief=True)]
         sections = self.sections_by_id(list(dict.fromkeys(s.id for s in listed)))
         if not sections:
             return None
@@ -110,7 +110,7 @@ class SectionLookup:
                 fields = self.searcher.document(id=key.strip())
             if fields is not None:
                 return section_from_fields(fields)
-        sections = self.store.outline()  # titles and ids only; the one found is read whole
+        sections = self.store.outline(brief=True)  # titles and ids; the one found is read whole
         k = key.strip().lower()
         ks = slug(key)
         exact = [

@@ -29,19 +29,16 @@ def doc_frequencies(searcher: Searcher, terms: list[str]) -> tuple[int, dict[str
     count stands in for the union, which the index does not store.
     """
     reader = searcher.searcher.reader()
+    ranker = searcher.keyword.ranker()  # the matrix's vocabulary, where there is one
     # The section's own fields: page-wide context (document title, path) is in every
     # section of a page and would make its words look common.
     fields = [f for f in FIELD_BOOSTS if f not in PAGE_FIELDS]
 
     def df(t: str) -> int:
-        # The stemmer leaves some forms apart ("run" / "runn"): count near variants as one.
-        counts = [0]
-        for f in fields:
-            for u in reader.expand_prefix(f, t):
-                u = u.decode("utf-8") if isinstance(u, bytes) else u
-                if same_stem(t, u):
-                    counts.append(reader.doc_frequency(f, u))
-        return max(counts)
+        # The stemmer leaves some forms apart ("run" / "runn"): count near variants as one
+        # (only a term of three letters or more has longer variants, see ``same_stem``).
+        found = ranker.frequencies(t, fields, prefix=len(t) >= 3)
+        return max((n for (_f, u), n in found.items() if same_stem(t, u)), default=0)
 
     return reader.doc_count(), {t: df(t) for t in terms}
 
