@@ -61,6 +61,8 @@ LAMBDA = 3.0  # a wrong answer costs three abstentions: abstaining is better tha
 # costs the reader a look, far less than a wrong short answer or an answered negative.
 PLACE_GAIN = 1.0
 WRONG_PLACE = 0.25
+# L2 strength of the listwise span ranker, per question in its log-likelihood.
+LISTWISE_L2 = 1.0
 GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
 
 
@@ -206,6 +208,15 @@ def gates_of(item: dict, rankers: dict) -> dict:
     return out
 
 
+def right_first(items: list[dict], rankers: dict) -> str:
+    """How often the span ranker puts a right answer first, of the answerable questions whose
+    candidates hold one (encoder on, as by default)."""
+    its = [it for it in items if it["has_answers"] and not it.get("kw") and it["spans"]]
+    held = [it for it in its if any(c["right"] for c in it["spans"])]
+    first = sum(ranked(it, rankers)[0][0][1]["right"] for it in held)
+    return f"right first {first}/{len(held)} (of {len(its)} with candidates)"
+
+
 def place_right(item: dict, p: dict) -> bool:
     return p["right"] if item["type"] == "place" and item["has_answers"] else p["ok"]
 
@@ -290,8 +301,41 @@ def fit_pairwise(groups: list[tuple[list[list[float]], list[bool]]]) -> dict:
             "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
 
 
+def fit_listwise(groups: list[tuple[list[list[float]], list[bool]]]) -> dict:
+    """A linear ranker fitted as a conditional logit: for each question, the softmax over its
+    candidates (as ``Scorer.shares`` computes at query time) should put its mass on the right
+    ones. The objective is the answer builder's own: the right answer's share, first."""
+    from scipy.optimize import minimize
+
+    groups = [(xs, oks) for xs, oks in groups if any(oks) and not all(oks)]
+    x_all = np.array([x for xs, _ in groups for x in xs], dtype=float)
+    x_all = filled(x_all, np.nan_to_num(np.nanmean(x_all, axis=0)))
+    mean, scale = x_all.mean(axis=0), x_all.std(axis=0)
+    scale[scale == 0] = 1.0
+    x = (x_all - mean) / scale
+    right = np.array([ok for _, oks in groups for ok in oks], dtype=bool)
+    starts = np.cumsum([0] + [len(xs) for xs, _ in groups[:-1]])
+    owner = np.repeat(np.arange(len(groups)), [len(xs) for xs, _ in groups])
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ w
+        top = np.maximum.reduceat(z, starts)[owner]
+        e = np.exp(z - top)
+        e_all, e_ok = np.add.reduceat(e, starts), np.add.reduceat(e * right, starts)
+        value = float(np.sum(np.log(e_all) - np.log(e_ok)) + LISTWISE_L2 * (w @ w) / 2)
+        g = e / e_all[owner] - right * e / e_ok[owner]
+        return value, x.T @ g + LISTWISE_L2 * w
+
+    w = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
+    return {"coef": w.tolist(), "intercept": 0.0,
+            "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
+
+
+SPAN_FIT = [fit_listwise]  # set by --span-ranker
+
+
 def fit_rankers(items: list[dict]) -> dict:
-    span = fit_pairwise([([c["x"] for c in it["spans"]], [c["right"] for c in it["spans"]])
+    span = SPAN_FIT[0]([([c["x"] for c in it["spans"]], [c["right"] for c in it["spans"]])
                          for it in items if it["has_answers"] and it["spans"]])  # fmt: skip
     place = fit_pairwise([([p["x"] for p in it["places"]],
                            [place_right(it, p) for p in it["places"]])
@@ -412,7 +456,10 @@ def main() -> None:
     ap.add_argument("--cli", action="store_true",
                     help="only run `ipsearch eval` on each corpus with the weights fitted "
                          "without it (from --loco-dir) and print the table")  # fmt: skip
+    ap.add_argument("--span-ranker", choices=("listwise", "pairwise"), default="listwise",
+                    help="how the span ranker is fitted (pairwise: the earlier fit, to compare)")
     args = ap.parse_args()
+    SPAN_FIT[0] = fit_listwise if args.span_ranker == "listwise" else fit_pairwise
     if args.cli:
         cli_table(args.loco_dir or Path("/tmp/ipsearch-loco"), args.index_root)
         return
@@ -424,6 +471,7 @@ def main() -> None:
         }
         args.cache.write_text(json.dumps(data))
     print(f"{'held out':28} place@1 answer wrong/answerable negatives-abstained  thresholds")
+    full = fit_rankers([it for v in data.values() for it in v])
     for held in data:
         m = fit({n: v for n, v in data.items() if n != held})
         shown = [it for it in data[held] if not it.get("kw")]  # the encoder on, as by default
@@ -433,6 +481,8 @@ def main() -> None:
               f"     {f['neg_abstained']:10}  span {m['span_gate']['threshold']:.3f} place "
               f"{m['place_gate']['threshold']:.3f}")  # fmt: skip
         print(f"{'':28} reliability: {reliability(f['conf'])}")
+        print(f"{'':28} spans: held out {right_first(data[held], m)}; in-sample "
+              f"{right_first(data[held], full)}")
         if args.loco_dir:
             args.loco_dir.mkdir(parents=True, exist_ok=True)
             write(args.loco_dir / f"without-{held}.json", m, sorted(set(data) - {held}))
