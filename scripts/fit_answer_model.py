@@ -62,7 +62,7 @@ LAMBDA = 3.0  # a wrong answer costs three abstentions: abstaining is better tha
 PLACE_GAIN = 1.0
 WRONG_PLACE = 0.25
 # L2 strength of the listwise span ranker, per question in its log-likelihood.
-LISTWISE_L2 = 1.0
+LISTWISE_L2 = 30.0
 GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
 
 

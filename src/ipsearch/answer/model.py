@@ -67,7 +67,8 @@ class Models:
 
 # What the gates see of the winner besides its ranking score and margin.
 SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun", "agree",
-                  "certain", "near", "miss_max"]  # fmt: skip
+                  "certain", "near", "miss_max", "echo", "inside", "in_top_place",
+                  "place_rel"]  # fmt: skip
 # Each ranking's rank, the dense z-score and label coverage help the ranker (they compare the
 # places of one question) but not the gate: across corpora, how well a page's title names a
 # question depends on how the corpus titles its pages (measured leave-one-corpus-out, the gate
