@@ -236,14 +236,14 @@ def decide(item: dict, gates: dict, m: dict) -> dict:
     """What the answer builder would do: mirrors builder.AnswerBuilder.run."""
     res = {"answered": False, "short": False, "right": False, "place_ok": False, "conf": 0.0}
     sp, pl = gates.get("span"), gates.get("place")
-    pconf = prob(m["place_gate"], pl[0]) if pl else 0.0
+    pconf = (pl[2] if len(pl) > 2 else prob(m["place_gate"], pl[0])) if pl else 0.0
     t_place = threshold(m["place_gate"], item)
     if item["type"] == "place":
         if pl and pconf >= t_place:
             res.update(answered=True, short=True, conf=pconf, place_ok=pl[1]["ok"],
                        right=place_right(item, pl[1]))  # fmt: skip
         return res
-    sconf = prob(m["span_gate"], sp[0]) if sp else 0.0
+    sconf = (sp[2] if len(sp) > 2 else prob(m["span_gate"], sp[0])) if sp else 0.0
     if sp and sconf >= threshold(m["span_gate"], item):
         return {"answered": True, "short": True, "right": sp[1]["right"],
                 "place_ok": sp[1]["ok"], "conf": sconf}  # fmt: skip
@@ -362,6 +362,9 @@ def fit(data: dict[str, list[dict]]) -> dict:
           and (it["type"] in ("place", *PLACE_ANSWERED) or it["negative"])]  # fmt: skip
     m["span_gate"] = fit_one(sp, monotone=_rising(SPAN_GATE_FEATURES))
     m["place_gate"] = fit_one(pl, monotone=_rising(PLACE_GATE_FEATURES))
+    for g in g_rows:  # the gates' probabilities once: only the thresholds vary below
+        for k, v in g.items():
+            g[k] = (*v[:2], prob(m[f"{k}_gate"], v[0]))
     best = None
     for ts in GRID:
         for tp in GRID[::2]:

@@ -53,6 +53,7 @@ def test_equal_answers_share_their_belief():
     # The gate sees merged rivals: a runner-up saying the same thing is no rival.
     row = gate_row([0.6, 0.3], {"type_first": 1.0}, ["type_first"])
     assert round(row["margin"], 2) == 0.3 and row["score_typed"] == 0.6
+    assert round(row["margin_log"], 2) == 0.69  # twice as likely as the runner-up
 
 
 def _texts(text: str, question: str) -> dict[str, set[str]]:
@@ -122,3 +123,11 @@ def test_exit_codes_and_numeric_values_are_numbers_not_code():
     assert q.run("What exit status does the tool return when it times out?").type == "number"
     assert q.run("What is the numeric value of the warning level?").type == "number"
     assert q.run("Which command renames a file?").type == "code"  # a head noun still types
+
+
+def test_object_of_a_passive_verb_is_what_follows_it_never_the_participle():
+    q = "What is it?"
+    objects = lambda t: {c for c, k in _texts(t, q).items() if "object" in k}  # noqa: E731
+    assert objects("The fund is managed by the regional agency.") == {"regional agency"}
+    assert objects("If the mode is omitted, it defaults to --soft.") == {"--soft"}
+    assert objects("The limit is set to 40.") == {"40"}
