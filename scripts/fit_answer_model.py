@@ -459,8 +459,12 @@ def main() -> None:
     ap.add_argument("--cli", action="store_true",
                     help="only run `ipsearch eval` on each corpus with the weights fitted "
                          "without it (from --loco-dir) and print the table")  # fmt: skip
-    ap.add_argument("--span-ranker", choices=("listwise", "pairwise"), default="listwise",
-                    help="how the span ranker is fitted (pairwise: the earlier fit, to compare)")
+    ap.add_argument(
+        "--span-ranker",
+        choices=("listwise", "pairwise"),
+        default="listwise",
+        help="how the span ranker is fitted (pairwise: the earlier fit, to compare)",
+    )
     args = ap.parse_args()
     SPAN_FIT[0] = fit_listwise if args.span_ranker == "listwise" else fit_pairwise
     if args.cli:
@@ -484,8 +488,10 @@ def main() -> None:
               f"     {f['neg_abstained']:10}  span {m['span_gate']['threshold']:.3f} place "
               f"{m['place_gate']['threshold']:.3f}")  # fmt: skip
         print(f"{'':28} reliability: {reliability(f['conf'])}")
-        print(f"{'':28} spans: held out {right_first(data[held], m)}; in-sample "
-              f"{right_first(data[held], full)}")
+        print(
+            f"{'':28} spans: held out {right_first(data[held], m)}; in-sample "
+            f"{right_first(data[held], full)}"
+        )
         if args.loco_dir:
             args.loco_dir.mkdir(parents=True, exist_ok=True)
             write(args.loco_dir / f"without-{held}.json", m, sorted(set(data) - {held}))

@@ -123,6 +123,8 @@ def test_exit_codes_and_numeric_values_are_numbers_not_code():
     assert q.run("What exit status does the tool return when it times out?").type == "number"
     assert q.run("What is the numeric value of the warning level?").type == "number"
     assert q.run("Which command renames a file?").type == "code"  # a head noun still types
+    assert q.run("What is the new scheme called?").type == "name"
+    assert q.run("What is a scheme?").type == "definition"
 
 
 def test_object_of_a_passive_verb_is_what_follows_it_never_the_participle():

@@ -59,6 +59,8 @@ NUMBER_COMPOUNDS = {("exit", "code"), ("exit", "status"), ("error", "code"), ("r
 def _numeric(pair: list[str]) -> bool:
     low = tuple(w.lower() for w in pair)
     return low in NUMBER_COMPOUNDS or tuple(singular(w) for w in low) in NUMBER_COMPOUNDS
+
+
 QUESTION_WORDS = {
     "who", "whom", "whose", "what", "which", "when", "where", "why", "how", "much", "many",
     "does", "do", "did", "was", "were", "there", "is", "are", "has", "have", "had", "would",
@@ -202,6 +204,8 @@ class QuestionAnalyzer:
             return "number"
         if re.search(r"\b(?:url|link|address|website)\b", rest):
             return "url"
+        if re.search(r"\b(?:called|named|known\s+as)$", rest):
+            return "name"  # "what is the X called": its name, not a definition of it
         if re.search(r"\b(?:do|does)\b.*\b(?:do|mean|used\s+for)$", rest) or re.match(
             r"^(?:is|are)\s+(?:an?\s+)?[\w\s'-]+$", rest
         ):
