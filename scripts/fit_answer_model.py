@@ -61,6 +61,7 @@ LAMBDA = 3.0  # a wrong answer costs three abstentions: abstaining is better tha
 # costs the reader a look, far less than a wrong short answer or an answered negative.
 PLACE_GAIN = 1.0
 WRONG_PLACE = 0.25
+MAX_WRONG = 0.05  # the issue's bound: wrong short answers ≤ 5% of a set's answerable items
 # L2 strength of the listwise span ranker, per question in its log-likelihood.
 LISTWISE_L2 = 30.0
 GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
@@ -352,6 +353,8 @@ def fit(data: dict[str, list[dict]]) -> dict:
     g_items, g_rows = [], []
     for name, v in data.items():
         inner = fit_rankers([it for n, w in data.items() if n != name for it in w])
+        for it in v:
+            it["corpus"] = name
         g_items += v
         g_rows += [gates_of(it, inner) for it in v]
     sp = [(g["span"][0], it["has_answers"] and g["span"][1]["right"])
@@ -366,7 +369,7 @@ def fit(data: dict[str, list[dict]]) -> dict:
         for k, v in g.items():
             g[k] = (*v[:2], prob(m[f"{k}_gate"], v[0]))
     best = None
-    for ts in GRID:
+    for ts in safe_span_thresholds(m, g_items, g_rows):
         for tp in GRID[::2]:
             m["span_gate"]["threshold"], m["place_gate"]["threshold"] = ts, tp
             u = figures(g_items, g_rows, m)["utility"]
@@ -376,6 +379,35 @@ def fit(data: dict[str, list[dict]]) -> dict:
     by_type(m, g_items, g_rows)
     m["span"]["threshold"] = m["place"]["threshold"] = 0.0
     return m
+
+
+def span_wrongs(items: list[dict], rows: list[dict], m: dict) -> dict[str, int]:
+    """Wrong short answers to questions that want a value, per corpus."""
+    out: dict[str, int] = {}
+    for it, g in zip(items, rows, strict=True):
+        if it["type"] != "place" and it["has_answers"]:
+            r = decide(it, g, m)
+            out[it["corpus"]] = out.get(it["corpus"], 0) + (r["short"] and not r["right"])
+    return out
+
+
+def safe_span_thresholds(m: dict, items: list[dict], rows: list[dict]) -> list[float]:
+    """Span thresholds at which no training corpus gets more than ``MAX_WRONG`` of its
+    answerable questions wrong (or, if none does, those with the fewest at the worst corpus):
+    a threshold good on the pooled sets can still be lax for one kind of corpus, and the
+    next corpus may be of that kind."""
+    answerable: dict[str, int] = {}
+    for it in items:
+        if it["type"] != "place" and it["has_answers"]:
+            answerable[it["corpus"]] = answerable.get(it["corpus"], 0) + 1
+    worst = {}
+    m["place_gate"].setdefault("threshold", 1.0)  # place answers are never short here
+    for ts in GRID:
+        m["span_gate"]["threshold"] = ts
+        wrong = span_wrongs(items, rows, m)
+        worst[ts] = max((w / answerable[c] for c, w in wrong.items()), default=0.0)
+    floor = max(MAX_WRONG, min(worst.values()))
+    return [ts for ts in GRID if worst[ts] <= floor]
 
 
 def group_of(item: dict) -> str:
@@ -406,6 +438,7 @@ def by_type(m: dict, items: list[dict], rows: list[dict]) -> None:
         sel = [(it, g) for it, g in zip(items, rows, strict=True) if group_of(it) == group]
         its, gs = [it for it, _ in sel], [g for _, g in sel]
         base = figures(its, gs, m)
+        base_wrongs = span_wrongs(its, gs, m)
         best = (base["utility"], None, None)
         for ts in GRID if group not in ("place", "page") else [m["span_gate"]["threshold"]]:
             for tp in GRID[::2]:
@@ -419,8 +452,14 @@ def by_type(m: dict, items: list[dict], rows: list[dict]) -> None:
                     m["span_gate"]["by_type"][t], m["place_gate"]["by_type"][t] = ts, tp
                 f = figures(its, gs, m)
                 # Never bought with more wrong answers or answered negatives than the global
-                # pair gives: a handful of held-out near misses cannot vouch for a laxer gate.
-                if f["utility"] > best[0] + 1e-9 and not worse(f, base):
+                # pair gives, in all or in any one corpus: a handful of held-out near misses
+                # cannot vouch for a laxer gate.
+                by_corpus = span_wrongs(its, gs, m)
+                if (
+                    f["utility"] > best[0] + 1e-9
+                    and not worse(f, base)
+                    and all(w <= base_wrongs.get(c, 0) for c, w in by_corpus.items())
+                ):
                     best = (f["utility"], float(ts), float(tp))
         for t in types:
             del m["span_gate"]["by_type"][t], m["place_gate"]["by_type"][t]
