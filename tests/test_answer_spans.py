@@ -53,6 +53,7 @@ def test_equal_answers_share_their_belief():
     # The gate sees merged rivals: a runner-up saying the same thing is no rival.
     row = gate_row([0.6, 0.3], {"type_first": 1.0}, ["type_first"])
     assert round(row["margin"], 2) == 0.3 and row["score_typed"] == 0.6
+    assert round(row["margin_log"], 2) == 0.69  # twice as likely as the runner-up
 
 
 def _texts(text: str, question: str) -> dict[str, set[str]]:
@@ -96,3 +97,39 @@ def test_analysis_types_of_attribute_and_verb_questions():
     assert q.run("What does the init command create?").type == "other"
     assert q.run("What is the default work_mem?").type != "code"
     assert q.run("What does dyn do?").type == "definition"
+
+
+def test_context_features_nesting_place_agreement_and_echo(searcher):
+    from ipsearch.answer.features import add_context
+    from ipsearch.answer.which import Place
+
+    top, other = section(), section(id="b.md#y", source="b.md")
+    p = Passage("sentence", "A bigint takes 8 bytes of storage.", 1, 1, top, 0)
+    q = Passage("sentence", "A bigint column is common.", 1, 1, other, 0)
+    short, full, far = _cand(p, "8"), _cand(p, "8 bytes"), _cand(q, "bigint")
+    add_context([short, full, far], [Place(top, {}, 0.8, p), Place(other, {}, 0.2, q)])
+    assert short.features["inside"] == 1.0 and full.features["inside"] == 0.0
+    assert full.features["in_top_place"] == 1.0 and far.features["in_top_place"] == 0.0
+    assert far.features["place_rel"] == 0.25  # its section's share of the top place's
+    a = QuestionAnalyzer().run("How many bytes does a bigint take?")
+    feats = Featurizer(Vocabulary(searcher), a)
+    assert feats.span(far, 1)["echo"] == 1.0  # it only restates the question
+    assert feats.span(full, 1)["echo"] == 0.0
+
+
+def test_exit_codes_and_numeric_values_are_numbers_not_code():
+    q = QuestionAnalyzer()
+    assert q.run("Which exit code does the script return on failure?").type == "number"
+    assert q.run("What exit status does the tool return when it times out?").type == "number"
+    assert q.run("What is the numeric value of the warning level?").type == "number"
+    assert q.run("Which command renames a file?").type == "code"  # a head noun still types
+    assert q.run("What is the new scheme called?").type == "name"
+    assert q.run("What is a scheme?").type == "definition"
+
+
+def test_object_of_a_passive_verb_is_what_follows_it_never_the_participle():
+    q = "What is it?"
+    objects = lambda t: {c for c, k in _texts(t, q).items() if "object" in k}  # noqa: E731
+    assert objects("The fund is managed by the regional agency.") == {"regional agency"}
+    assert objects("If the mode is omitted, it defaults to --soft.") == {"--soft"}
+    assert objects("The limit is set to 40.") == {"40"}

@@ -60,7 +60,7 @@ class Pipeline:
         places = self.places.run(feats, retrieved)
         read = self.reader.select(retrieved.passages, lambda p: feats.passage_cov(p)[0])
         cands = [] if a.type == "place" else self.reader.run(a, read)
-        cands = self.builder.score(feats, cands)
+        cands = self.builder.score(feats, cands, places)
         ranked = sorted(retrieved.passages, key=lambda p: (-feats.passage_cov(p)[1], p.rank))
         nearest = [p for p in ranked if p.kind != "heading"][:NEAREST]
         return Trace(a, retrieved, places, cands, corrected, nearest)

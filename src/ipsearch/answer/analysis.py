@@ -51,6 +51,16 @@ _NOUN_TYPES = {
     "duration": "duration period",
 }
 NOUN_TYPE = {w: t for t, words in _NOUN_TYPES.items() for w in words.split()}
+# Two-word nouns whose value is a number whatever their head says ("exit code" is not code).
+NUMBER_COMPOUNDS = {("exit", "code"), ("exit", "status"), ("error", "code"), ("return", "code"),
+                    ("status", "code"), ("numeric", "value"), ("port", "number")}  # fmt: skip
+
+
+def _numeric(pair: list[str]) -> bool:
+    low = tuple(w.lower() for w in pair)
+    return low in NUMBER_COMPOUNDS or tuple(singular(w) for w in low) in NUMBER_COMPOUNDS
+
+
 QUESTION_WORDS = {
     "who", "whom", "whose", "what", "which", "when", "where", "why", "how", "much", "many",
     "does", "do", "did", "was", "were", "there", "is", "are", "has", "have", "had", "would",
@@ -158,9 +168,11 @@ class QuestionAnalyzer:
                 return "place"
             if head in self.item_nouns:
                 return "place"
-            if head in NOUN_TYPE:
-                return NOUN_TYPE[head]
-            return "name"
+            # "What exit status does": the lazy noun stops before a verb-looking "status".
+            last = [*noun_words, m["verb"].lower()]
+            if any(_numeric(last[i : i + 2]) for i in range(len(last) - 1)):
+                return "number"
+            return NOUN_TYPE.get(head, "name")
         if re.match(r"^\s*who(?:m|se)?\b", low):
             return "person"
         if re.match(r"^\s*how\s+many\b", low):
@@ -187,8 +199,13 @@ class QuestionAnalyzer:
         return "other"
 
     def _what(self, rest: str, a: Analysis) -> str:
+        ws = words(rest)[:6]
+        if any(_numeric(ws[i : i + 2]) for i in range(len(ws) - 1)):
+            return "number"
         if re.search(r"\b(?:url|link|address|website)\b", rest):
             return "url"
+        if re.search(r"\b(?:called|named|known\s+as)$", rest):
+            return "name"  # "what is the X called": its name, not a definition of it
         if re.search(r"\b(?:do|does)\b.*\b(?:do|mean|used\s+for)$", rest) or re.match(
             r"^(?:is|are)\s+(?:an?\s+)?[\w\s'-]+$", rest
         ):
@@ -196,9 +213,7 @@ class QuestionAnalyzer:
         if re.match(r"^(?:do|does|did)\b", rest):
             # "What does the X command create": X is the subject, the answer is the verb's object.
             return "other"
-        head = next(
-            (NOUN_TYPE[singular(w)] for w in words(rest)[:6] if singular(w) in NOUN_TYPE), None
-        )
+        head = next((NOUN_TYPE[singular(w)] for w in ws if singular(w) in NOUN_TYPE), None)
         if re.match(r"^(?:is|are|was|were)\s+the\s+\w", rest) and head is None:
             return "name"
         return head or "name"

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from ipsearch.answer.analysis import ANSWER_KINDS, Analysis
-from ipsearch.answer.features import Featurizer, add_relative
+from ipsearch.answer.features import Featurizer, add_context, add_relative
 from ipsearch.answer.model import PLACE_GATE_BASE, SPAN_GATE_BASE, Models, gate_row, merge_shares
 from ipsearch.answer.passages import Passage, heading_path
 from ipsearch.answer.reader import Candidate, answer_key
@@ -91,10 +91,13 @@ class AnswerBuilder:
         self.models = models
         self.citer = citer
 
-    def score(self, feats: Featurizer, cands: list[Candidate]) -> list[Candidate]:
+    def score(
+        self, feats: Featurizer, cands: list[Candidate], places: list[Place] | None = None
+    ) -> list[Candidate]:
         agree = Counter(answer_key(c.text) for c in cands)
         for c in cands:
             c.features = feats.span(c, agree[answer_key(c.text)])
+        add_context(cands, places or [])
         add_relative([c.features for c in cands])
         own = self.models.span.shares([c.features for c in cands])
         keys = [answer_key(c.text) for c in cands]

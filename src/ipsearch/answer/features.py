@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from ipsearch.answer.analysis import Analysis
 from ipsearch.answer.labels import label_coverage, lead_text, path_words
@@ -11,6 +12,9 @@ from ipsearch.answer.reader import CERTAIN_TYPES, Candidate
 from ipsearch.answer.terms import Vocabulary, coverage, has_term, key_words, soft_match
 from ipsearch.models import Section
 
+if TYPE_CHECKING:  # which.py imports this module
+    from ipsearch.answer.which import Place
+
 SPAN_FEATURES = [
     "type_match", "type_first", "sec_score", "sec_rank", "dense", "cov_own", "cov_ctx",
     "cov_head", "cov_section", "miss_max", "near", "in_question", "key_match", "row_match",
@@ -18,6 +22,7 @@ SPAN_FEATURES = [
     "is_name", "is_code", "is_number", "cov_ctx_rel", "near_rel", "type_rel",
     "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun", "key_soft",
     "key_soft_rel", "cand_common", "cand_rare_rel", "field_near", "is_marked",
+    "echo", "inside", "in_top_place", "place_rel",
 ]  # fmt: skip
 # Features measured against the best of the same question's rows: models compare candidates.
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
@@ -41,6 +46,27 @@ def add_relative(rows: list[dict[str, float]]) -> None:
             top = max(r[base] for r in rows)
             for r in rows:
                 r[name] = r[base] - top
+
+
+def add_context(cands: list[Candidate], places: list[Place]) -> None:
+    """Features of each candidate against the rest of its question: whether a longer candidate
+    of the same passage holds it ("12" inside "12 hours": the shorter drops the unit), and how
+    the place ranker rates its section, as a share of its top place (question-relative, so
+    comparable across corpora)."""
+    share = {p.section.id: p.prob for p in places}
+    best = max(share.values(), default=0.0)
+    top = places[0].section.id if places else None
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for c in cands:
+        spans.setdefault(id(c.passage), []).append((c.start, c.end))
+    for c in cands:
+        sid = c.passage.section.id
+        c.features["in_top_place"] = float(sid == top)
+        c.features["place_rel"] = share.get(sid, 0.0) / best if best else 0.0
+        c.features["inside"] = float(
+            any(a <= c.start and c.end <= b and b - a > c.end - c.start
+                for a, b in spans[id(c.passage)])
+        )  # fmt: skip
 
 
 def label_of(c: Candidate) -> tuple[str, int]:
@@ -69,6 +95,7 @@ class Featurizer:
         self.q_terms = list(dict.fromkeys(vocab.terms(analysis.focus_text)))
         self.weights = vocab.weights(self.q_terms)
         self.all_q_terms = set(vocab.terms(analysis.text))
+        self._q_frozen = frozenset(self.all_q_terms)
         self.verb = set(vocab.terms(analysis.verb or ""))
         self.field_weights = dict.fromkeys(vocab.terms(" ".join(analysis.field_words)), 1.0)
         self._sec: dict[str, frozenset[str]] = {}
@@ -211,6 +238,10 @@ class Featurizer:
             "key_soft": soft_match(self.vocab.terms(key_words(label)), self.all_q_terms),
             "cand_common": max(shares, default=0.0),
             "cand_rare": 1.0 - max(shares, default=1.0),
+            # Every word of the candidate is the question's own: it restates what was asked.
+            "echo": float(
+                bool(cand_terms) and all(has_term(self._q_frozen, t) for t in cand_terms)
+            ),
         }
 
     def counts_noun(self, text: str, end: int) -> float:

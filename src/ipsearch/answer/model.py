@@ -67,13 +67,14 @@ class Models:
 
 # What the gates see of the winner besides its ranking score and margin.
 SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun", "agree",
-                  "certain", "near", "miss_max"]  # fmt: skip
+                  "certain", "near", "miss_max", "echo", "inside", "in_top_place",
+                  "place_rel"]  # fmt: skip
 # Each ranking's rank, the dense z-score and label coverage help the ranker (they compare the
 # places of one question) but not the gate: across corpora, how well a page's title names a
 # question depends on how the corpus titles its pages (measured leave-one-corpus-out, the gate
 # with them answered fewer right places on the seed, PostgreSQL and GOV.UK sets).
 PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max"]
-SPAN_GATE_FEATURES = ["score", "margin", "n_cands", "score_typed", "margin_typed",
+SPAN_GATE_FEATURES = ["score", "margin", "margin_log", "n_cands", "score_typed", "margin_typed",
                       *SPAN_GATE_BASE]  # fmt: skip
 PLACE_GATE_FEATURES = ["score", "margin", "n_cands", *PLACE_GATE_BASE]
 
@@ -102,6 +103,10 @@ def gate_row(scores: list[float], top: dict[str, float], base: list[str]) -> dic
     row = {f: top[f] for f in base if f in top}
     row["score"] = scores[0] if scores else 0.0
     row["margin"] = scores[0] - scores[1] if len(scores) > 1 else scores[0] if scores else 0.0
+    # How many times likelier the winner is than its runner-up: unlike shares, this does not
+    # shrink when a long page offers many candidates (a corpus with long pages is not less sure).
+    first, second = [*scores, 0.0, 0.0][:2]
+    row["margin_log"] = min(math.log((first + 1e-6) / (second + 1e-6)), 10.0) if first else 0.0
     row["n_cands"] = min(len(scores), 20) / 20
     # A winner of the very kind the question asks for is worth its score; another kind less.
     row["score_typed"] = row["score"] * top.get("type_first", 0.0)

@@ -79,6 +79,10 @@ _FUNCTION = set(_FUNCTION_WORDS.split())
 # Not "code": what a question calls a method or a type is often plain text in the source.
 CERTAIN_TYPES = {"person", "number", "money", "duration", "date", "quantity", "url", "channel",
                  "expansion"}  # fmt: skip
+_PASSIVE = re.compile(
+    r"(?:[a-z]+ed|given|written|taken|shown|known|done|made|seen|set|run|kept|held|found)\b"
+    r"(?:\s+(?:by|as|to|in|with|for|from|on|at|into|under))?\s*"
+)
 _LEADING = re.compile(r"^(?:the|a|an|that|this|its|their|our|your)\s+", re.I)
 
 
@@ -136,12 +140,15 @@ class Reader:
             if i >= 0:
                 out.append(("field", i, i + len(v)))
         for m in _OBJECT.finditer(text):
-            a = (
-                m.start("o") + len(_LEADING.match(m["o"])[0])
-                if _LEADING.match(m["o"])
-                else m.start("o")
-            )
-            out.append(("object", a, m.end("o")))
+            obj, a = m["o"], m.start("o")
+            # "is managed by the agency" names its object after the passive verb; "is
+            # omitted" names none: the participle itself is not an answer.
+            if passive := _PASSIVE.match(obj):
+                obj, a = obj[passive.end() :], a + passive.end()
+            if lead := _LEADING.match(obj):
+                obj, a = obj[lead.end() :], a + lead.end()
+            if obj.strip():
+                out.append(("object", a, m.end("o")))
         if re.match(r"^[\w\s`'-]{1,40}:\s", text) and p.kind != "field":
             i = text.index(":") + 1
             out.append(("object", i, min(len(text), i + 80)))
