@@ -39,6 +39,7 @@ from ipsearch.answer.model import (  # noqa: E402
 )
 from ipsearch.answer.passages import heading_path  # noqa: E402
 from ipsearch.answer.reader import CERTAIN_TYPES, answer_key  # noqa: E402
+from ipsearch.answer.which import place_key, rival_scores  # noqa: E402
 from ipsearch.evaluate import answer_matches, load_gold, place_matches  # noqa: E402
 
 # (name, corpus folder, gold file); a corpus is used when both exist.
@@ -54,6 +55,7 @@ SETS = [
     ],
 ]
 NAN = float("nan")
+C_LIST = float(__import__("os").environ.get("C_LIST", "1.0"))
 PAIRS = 40  # wrong candidates paired with each right one, per question
 C = 0.2  # L2 strength of every logistic fit (sklearn's inverse regularisation)
 LAMBDA = 3.0  # a wrong answer costs three abstentions: abstaining is better than a wrong answer
@@ -94,7 +96,7 @@ def collect_mode(name: str, corpus: Path, gold: Path, index_root: Path, dense: b
                 "id": item.get("id"), "kind": item.get("kind"), "type": t.analysis.type,
                 "negative": neg, "has_answers": bool(answers), "kw": not dense,
                 "places": [{"x": [p.features.get(f, NAN) for f in PLACE_FEATURES],
-                            "ok": place_ok(p.section),
+                            "ok": place_ok(p.section), "key": place_key(p.section),
                             "right": answer_matches(p._label(t.analysis.doc_level), answers)}
                            for p in t.places],
                 "spans": [{"x": [c.features.get(f, NAN) for f in SPAN_FEATURES],
@@ -160,7 +162,20 @@ def _rising(names: list[str]) -> list[int]:
     return [i for i, f in enumerate(names) if f.split("_")[0] in ("score", "margin")]
 
 
+_PROBS: dict[tuple[int, int], tuple[dict, list, float]] = {}
+
+
 def prob(m: dict, x: list[float]) -> float:
+    """A gate's probability, remembered: the threshold search asks for the same rows often."""
+    got = _PROBS.get((id(m), id(x)))
+    if got is not None and got[0] is m and got[1] is x:
+        return got[2]
+    value = _prob(m, x)
+    _PROBS[(id(m), id(x))] = (m, x, value)
+    return value
+
+
+def _prob(m: dict, x: list[float]) -> float:
     x = filled(np.array(x, dtype=float), m["mean"])
     z = m["intercept"] + float(np.dot(m["coef"], (x - m["mean"]) / m["scale"]))
     return 1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z))))
@@ -201,9 +216,16 @@ def gates_of(item: dict, rankers: dict) -> dict:
         out["span"] = ([row[f] for f in SPAN_GATE_FEATURES], spans[0][1])
     if places:
         top = dict(zip(PLACE_FEATURES, places[0][1]["x"], strict=True))
-        row = gate_row([sc for sc, _ in places], top, PLACE_GATE_BASE)
+        keys = [_key(p["key"]) for _, p in places]
+        scores = rival_scores(keys, [sc for sc, _ in places], 0, doc_level(item))
+        row = gate_row(scores, top, PLACE_GATE_BASE)
         out["place"] = ([row[f] for f in PLACE_GATE_FEATURES], places[0][1])
     return out
+
+
+def _key(k: list) -> tuple:
+    """A place key read back from the rows cache (JSON lists back to tuples)."""
+    return (k[0], tuple(k[1]), bool(k[2]))
 
 
 def place_right(item: dict, p: dict) -> bool:
@@ -290,10 +312,41 @@ def fit_pairwise(groups: list[tuple[list[list[float]], list[bool]]]) -> dict:
             "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
 
 
+def fit_listwise(groups: list[tuple[list[list[float]], list[bool]]]) -> dict:
+    """A conditional logit ranker: the softmax over one question's candidates, fitted so the
+    right ones take as much of it as they can (each question weighs the same). Its shares are
+    probabilities that a candidate is the right one among those retrieved, on one scale
+    whatever the corpus, which the gate then reads."""
+    from scipy.optimize import minimize
+
+    x_all = np.array([x for xs, _ in groups for x in xs], dtype=float)
+    x_all = filled(x_all, np.nan_to_num(np.nanmean(x_all, axis=0)))
+    mean, scale = x_all.mean(axis=0), x_all.std(axis=0)
+    scale[scale == 0] = 1.0
+    kept = [((filled(np.array(xs, dtype=float), mean) - mean) / scale, np.array(oks, dtype=bool))
+            for xs, oks in groups if any(oks) and not all(oks)]  # fmt: skip
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        value, grad = float(w @ w) / (2 * C_LIST), w / C_LIST
+        for z, ok in kept:
+            s = z @ w
+            p_all = np.exp(s - s.max())
+            p_all /= p_all.sum()
+            p_ok = np.where(ok, p_all, 0.0)
+            got = p_ok.sum()
+            value -= float(np.log(max(got, 1e-300)))
+            grad = grad + z.T @ (p_all - p_ok / max(got, 1e-300))
+        return value, grad
+
+    w = minimize(loss, np.zeros(x_all.shape[1]), jac=True, method="L-BFGS-B").x
+    return {"coef": w.tolist(), "intercept": 0.0,
+            "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
+
+
 def fit_rankers(items: list[dict]) -> dict:
     span = fit_pairwise([([c["x"] for c in it["spans"]], [c["right"] for c in it["spans"]])
                          for it in items if it["has_answers"] and it["spans"]])  # fmt: skip
-    place = fit_pairwise([([p["x"] for p in it["places"]],
+    place = fit_listwise([([p["x"] for p in it["places"]],
                            [place_right(it, p) for p in it["places"]])
                           for it in items if not it["negative"] and it["places"]])  # fmt: skip
     return {"span": span, "place": place}
