@@ -28,13 +28,13 @@ from ipsearch.answer.analysis import ANSWER_KINDS  # noqa: E402
 from ipsearch.answer.builder import PLACE_ANSWERED  # noqa: E402
 from ipsearch.answer.features import PLACE_FEATURES, SPAN_FEATURES  # noqa: E402
 from ipsearch.answer.model import (  # noqa: E402
-    PLACE_GATE_BASE,
     PLACE_GATE_FEATURES,
     SPAN_GATE_BASE,
     SPAN_GATE_FEATURES,
     WEIGHTS,
     gate_row,
     merge_shares,
+    place_gate_row,
     threshold_of,
 )
 from ipsearch.answer.passages import heading_path  # noqa: E402
@@ -218,7 +218,7 @@ def gates_of(item: dict, rankers: dict) -> dict:
         top = dict(zip(PLACE_FEATURES, places[0][1]["x"], strict=True))
         keys = [_key(p["key"]) for _, p in places]
         scores = rival_scores(keys, [sc for sc, _ in places], 0, doc_level(item))
-        row = gate_row(scores, top, PLACE_GATE_BASE)
+        row = place_gate_row(scores, top)
         out["place"] = ([row[f] for f in PLACE_GATE_FEATURES], places[0][1])
     return out
 
