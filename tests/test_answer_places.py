@@ -105,7 +105,7 @@ def test_a_place_type_near_miss_is_abstained(docs):
     assert answer.abstained and not answer.citations
 
 
-def test_a_section_and_its_parts_are_one_place_not_rivals():
+def test_a_place_and_the_sections_inside_it_are_one_answer_for_the_gate():
     from ipsearch.answer.which import one_place, rival_scores
 
     root = ("git-clone.txt", ("git-clone(1)",), True)
@@ -113,12 +113,18 @@ def test_a_section_and_its_parts_are_one_place_not_rivals():
     depth = ("git-clone.txt", ("git-clone(1)", "OPTIONS", "--depth"), False)
     synopsis = ("git-clone.txt", ("git-clone(1)", "SYNOPSIS"), False)
     other = ("git-fetch.txt", ("git-fetch(1)", "OPTIONS"), False)
-    assert one_place(options, depth, False) and one_place(depth, options, False)
+    assert one_place(options, depth, False) and one_place(options, options, False)
+    # The broader section holding a place claims more than it: a rival.
+    assert not one_place(depth, options, False) and not one_place(depth, root, False)
     assert not one_place(options, synopsis, False)
-    # A page's root holds every section: for a section question it is still a rival ...
-    assert not one_place(root, depth, False)
-    # ... and for a page question any two sections of one page are one answer.
-    assert one_place(root, synopsis, True) and not one_place(options, other, True)
+    # A page's root stands for its page, whatever its sections' headings.
+    assert one_place(root, synopsis, False) and one_place(
+        root, ("git-clone.txt", ("X",), False), False
+    )
+    # For a page question any two sections of one page are one answer.
+    assert one_place(synopsis, options, True) and not one_place(options, other, True)
     keys = [options, depth, other, synopsis]
-    assert rival_scores(keys, [0.5, 0.3, 0.15, 0.05], 0, False) == pytest.approx([0.8, 0.15, 0.05])
-    assert rival_scores(keys, [0.5, 0.3, 0.15, 0.05], 0, True) == pytest.approx([0.85, 0.15])
+    shares = [0.5, 0.3, 0.15, 0.05]
+    assert rival_scores(keys, shares, 0, False) == pytest.approx([0.8, 0.15, 0.05])
+    assert rival_scores(keys, shares, 1, False) == pytest.approx([0.3, 0.5, 0.15, 0.05])
+    assert rival_scores(keys, shares, 0, True) == pytest.approx([0.85, 0.15])

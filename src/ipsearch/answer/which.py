@@ -83,22 +83,20 @@ def place_key(s: Section) -> PlaceKey:
 
 
 def one_place(a: PlaceKey, b: PlaceKey, doc_level: bool) -> bool:
-    """Whether two places are one answer to a reader: any two sections of one page when the
-    question asks for a page; else a section and a section inside it (a page's root, which
-    holds every section, stays a rival of its parts: the question asked for a section)."""
+    """Whether place ``b`` is part of the answer place ``a`` gives: any section of the page when
+    the question asks for a page or ``a`` is the page's root (it stands for the page); else
+    ``a`` itself or a section inside it. A broader section holding ``a`` stays a rival: it
+    claims a wider place than ``a`` does."""
     if a[0] != b[0]:
         return False
-    if doc_level or a[1] == b[1]:
-        return True
-    short, long_ = (a, b) if len(a[1]) < len(b[1]) else (b, a)
-    return not short[2] and long_[1][: len(short[1])] == short[1]
+    return doc_level or a[2] or b[1][: len(a[1])] == a[1]
 
 
 def rival_scores(
     keys: Sequence[PlaceKey], shares: Sequence[float], i: int, doc_level: bool
 ) -> list[float]:
-    """Place ``i``'s share with the shares of the places that are one answer with it, then
-    each other place's share, best first: what the gate weighs (as equal spans are merged)."""
+    """Place ``i``'s share with the shares of the places inside it, then each other place's
+    share, best first: what the gate weighs (as equal spans are merged)."""
     same = [j == i or one_place(keys[i], k, doc_level) for j, k in enumerate(keys)]
     own = sum(v for v, one in zip(shares, same, strict=True) if one)
     rivals = [v for v, one in zip(shares, same, strict=True) if not one]
