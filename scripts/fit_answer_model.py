@@ -28,17 +28,18 @@ from ipsearch.answer.analysis import ANSWER_KINDS  # noqa: E402
 from ipsearch.answer.builder import PLACE_ANSWERED  # noqa: E402
 from ipsearch.answer.features import PLACE_FEATURES, SPAN_FEATURES  # noqa: E402
 from ipsearch.answer.model import (  # noqa: E402
-    PLACE_GATE_BASE,
     PLACE_GATE_FEATURES,
     SPAN_GATE_BASE,
     SPAN_GATE_FEATURES,
     WEIGHTS,
     gate_row,
     merge_shares,
+    place_gate_row,
     threshold_of,
 )
 from ipsearch.answer.passages import heading_path  # noqa: E402
 from ipsearch.answer.reader import CERTAIN_TYPES, answer_key  # noqa: E402
+from ipsearch.answer.which import place_key, rival_scores  # noqa: E402
 from ipsearch.evaluate import answer_matches, load_gold, place_matches  # noqa: E402
 
 # (name, corpus folder, gold file); a corpus is used when both exist.
@@ -54,6 +55,9 @@ SETS = [
     ],
 ]
 NAN = float("nan")
+# L2 strength of the listwise place ranker, as 1/C (measured LOCO: C = 0.1, 1 and 10 rank
+# alike; 1 kept).
+PLACE_LISTWISE_L2 = 1.0
 PAIRS = 40  # wrong candidates paired with each right one, per question
 C = 0.2  # L2 strength of every logistic fit (sklearn's inverse regularisation)
 LAMBDA = 3.0  # a wrong answer costs three abstentions: abstaining is better than a wrong answer
@@ -97,7 +101,7 @@ def collect_mode(name: str, corpus: Path, gold: Path, index_root: Path, dense: b
                 "id": item.get("id"), "kind": item.get("kind"), "type": t.analysis.type,
                 "negative": neg, "has_answers": bool(answers), "kw": not dense,
                 "places": [{"x": [p.features.get(f, NAN) for f in PLACE_FEATURES],
-                            "ok": place_ok(p.section),
+                            "ok": place_ok(p.section), "key": place_key(p.section),
                             "right": answer_matches(p._label(t.analysis.doc_level), answers)}
                            for p in t.places],
                 "spans": [{"x": [c.features.get(f, NAN) for f in SPAN_FEATURES],
@@ -163,7 +167,20 @@ def _rising(names: list[str]) -> list[int]:
     return [i for i, f in enumerate(names) if f.split("_")[0] in ("score", "margin")]
 
 
+_PROBS: dict[tuple[int, int], tuple[dict, list, float]] = {}
+
+
 def prob(m: dict, x: list[float]) -> float:
+    """A gate's probability, remembered: the threshold search asks for the same rows often."""
+    got = _PROBS.get((id(m), id(x)))
+    if got is not None and got[0] is m and got[1] is x:
+        return got[2]
+    value = _prob(m, x)
+    _PROBS[(id(m), id(x))] = (m, x, value)
+    return value
+
+
+def _prob(m: dict, x: list[float]) -> float:
     x = filled(np.array(x, dtype=float), m["mean"])
     z = m["intercept"] + float(np.dot(m["coef"], (x - m["mean"]) / m["scale"]))
     return 1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z))))
@@ -204,7 +221,9 @@ def gates_of(item: dict, rankers: dict) -> dict:
         out["span"] = ([row[f] for f in SPAN_GATE_FEATURES], spans[0][1])
     if places:
         top = dict(zip(PLACE_FEATURES, places[0][1]["x"], strict=True))
-        row = gate_row([sc for sc, _ in places], top, PLACE_GATE_BASE)
+        keys = [_key(p["key"]) for _, p in places]
+        scores = rival_scores(keys, [sc for sc, _ in places], 0, doc_level(item))
+        row = place_gate_row(scores, top)
         out["place"] = ([row[f] for f in PLACE_GATE_FEATURES], places[0][1])
     return out
 
@@ -216,6 +235,11 @@ def right_first(items: list[dict], rankers: dict) -> str:
     held = [it for it in its if any(c["right"] for c in it["spans"])]
     first = sum(ranked(it, rankers)[0][0][1]["right"] for it in held)
     return f"right first {first}/{len(held)} (of {len(its)} with candidates)"
+
+
+def _key(k: list) -> tuple:
+    """A place key read back from the rows cache (JSON lists back to tuples)."""
+    return (k[0], tuple(k[1]), bool(k[2]))
 
 
 def place_right(item: dict, p: dict) -> bool:
@@ -302,7 +326,9 @@ def fit_pairwise(groups: list[tuple[list[list[float]], list[bool]]]) -> dict:
             "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
 
 
-def fit_listwise(groups: list[tuple[list[list[float]], list[bool]]]) -> dict:
+def fit_listwise(
+    groups: list[tuple[list[list[float]], list[bool]]], l2: float = LISTWISE_L2
+) -> dict:
     """A linear ranker fitted as a conditional logit: for each question, the softmax over its
     candidates (as ``Scorer.shares`` computes at query time) should put its mass on the right
     ones. The objective is the answer builder's own: the right answer's share, first."""
@@ -323,9 +349,9 @@ def fit_listwise(groups: list[tuple[list[list[float]], list[bool]]]) -> dict:
         top = np.maximum.reduceat(z, starts)[owner]
         e = np.exp(z - top)
         e_all, e_ok = np.add.reduceat(e, starts), np.add.reduceat(e * right, starts)
-        value = float(np.sum(np.log(e_all) - np.log(e_ok)) + LISTWISE_L2 * (w @ w) / 2)
+        value = float(np.sum(np.log(e_all) - np.log(e_ok)) + l2 * (w @ w) / 2)
         g = e / e_all[owner] - right * e / e_ok[owner]
-        return value, x.T @ g + LISTWISE_L2 * w
+        return value, x.T @ g + l2 * w
 
     w = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
     return {"coef": w.tolist(), "intercept": 0.0,
@@ -338,9 +364,10 @@ SPAN_FIT = [fit_listwise]  # set by --span-ranker
 def fit_rankers(items: list[dict]) -> dict:
     span = SPAN_FIT[0]([([c["x"] for c in it["spans"]], [c["right"] for c in it["spans"]])
                          for it in items if it["has_answers"] and it["spans"]])  # fmt: skip
-    place = fit_pairwise([([p["x"] for p in it["places"]],
+    place = fit_listwise([([p["x"] for p in it["places"]],
                            [place_right(it, p) for p in it["places"]])
-                          for it in items if not it["negative"] and it["places"]])  # fmt: skip
+                          for it in items if not it["negative"] and it["places"]],
+                         l2=PLACE_LISTWISE_L2)  # fmt: skip
     return {"span": span, "place": place}
 
 

@@ -103,3 +103,28 @@ def test_a_place_type_near_miss_is_abstained(docs):
     pipe = _pipeline(*docs)
     answer = pipe.ask("Which page covers streaming alerts to Kafka?")
     assert answer.abstained and not answer.citations
+
+
+def test_a_place_and_the_sections_inside_it_are_one_answer_for_the_gate():
+    from ipsearch.answer.which import one_place, rival_scores
+
+    root = ("git-clone.txt", ("git-clone(1)",), True)
+    options = ("git-clone.txt", ("git-clone(1)", "OPTIONS"), False)
+    depth = ("git-clone.txt", ("git-clone(1)", "OPTIONS", "--depth"), False)
+    synopsis = ("git-clone.txt", ("git-clone(1)", "SYNOPSIS"), False)
+    other = ("git-fetch.txt", ("git-fetch(1)", "OPTIONS"), False)
+    assert one_place(options, depth, False) and one_place(options, options, False)
+    # The broader section holding a place claims more than it: a rival.
+    assert not one_place(depth, options, False) and not one_place(depth, root, False)
+    assert not one_place(options, synopsis, False)
+    # A page's root stands for its page, whatever its sections' headings.
+    assert one_place(root, synopsis, False) and one_place(
+        root, ("git-clone.txt", ("X",), False), False
+    )
+    # For a page question any two sections of one page are one answer.
+    assert one_place(synopsis, options, True) and not one_place(options, other, True)
+    keys = [options, depth, other, synopsis]
+    shares = [0.5, 0.3, 0.15, 0.05]
+    assert rival_scores(keys, shares, 0, False) == pytest.approx([0.8, 0.15, 0.05])
+    assert rival_scores(keys, shares, 1, False) == pytest.approx([0.3, 0.5, 0.15, 0.05])
+    assert rival_scores(keys, shares, 0, True) == pytest.approx([0.85, 0.15])

@@ -40,6 +40,19 @@ def test_every_docs_set_has_its_corpus() -> None:
         assert check_gold.corpus_files(corpus), corpus
 
 
+def test_eval_corpora_keep_their_notes_but_do_not_index_them() -> None:
+    """A corpus's SOURCE.md and licence stay with the data; its ``.ipsearchignore`` keeps them
+    out of the index, as the checker leaves them out of the documents."""
+    from ipsearch.corpus import scan
+
+    for gold in [g for g in GOLD_SETS if g.name.endswith("-qa.jsonl")]:
+        corpus = check_gold.corpus_for(gold)
+        files, _ = scan(corpus)
+        rels = sorted(f.rel for f in files)
+        assert not [r for r in rels if check_gold.NOT_DOCUMENTS.match(r.rsplit("/", 1)[-1])]
+        assert (corpus / "SOURCE.md").is_file()
+
+
 @pytest.mark.parametrize("gold", GOLD_SETS, ids=lambda p: p.name)
 def test_gold_set_passes_the_checker(gold: Path) -> None:
     report = _report(gold)

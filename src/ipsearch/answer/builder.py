@@ -11,10 +11,10 @@ from pathlib import Path
 
 from ipsearch.answer.analysis import ANSWER_KINDS, Analysis
 from ipsearch.answer.features import Featurizer, add_context, add_relative
-from ipsearch.answer.model import PLACE_GATE_BASE, SPAN_GATE_BASE, Models, gate_row, merge_shares
+from ipsearch.answer.model import SPAN_GATE_BASE, Models, gate_row, merge_shares, place_gate_row
 from ipsearch.answer.passages import Passage, heading_path
 from ipsearch.answer.reader import Candidate, answer_key
-from ipsearch.answer.which import Place
+from ipsearch.answer.which import Place, place_key, rival_scores
 from ipsearch.corpus import display_path
 from ipsearch.locator import on_page, unit_of
 from ipsearch.models import Answer, Citation
@@ -122,8 +122,10 @@ class AnswerBuilder:
         """The gate's probability that place ``i`` is right, against its strongest rival."""
         if not places:
             return 0.0
-        scores = [places[i].prob, *(p.prob for j, p in enumerate(places) if j != i)]
-        return self.models.place_gate.prob(gate_row(scores, places[i].features, PLACE_GATE_BASE))
+        keys = [place_key(p.section) for p in places]
+        doc_level = bool(places[i].features.get("doc_level"))
+        scores = rival_scores(keys, [p.prob for p in places], i, doc_level)
+        return self.models.place_gate.prob(place_gate_row(scores, places[i].features))
 
     def run(
         self, a: Analysis, places: list[Place], cands: list[Candidate], nearest: list[Passage]

@@ -76,7 +76,12 @@ SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun"
 PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max"]
 SPAN_GATE_FEATURES = ["score", "margin", "margin_log", "n_cands", "score_typed", "margin_typed",
                       *SPAN_GATE_BASE]  # fmt: skip
-PLACE_GATE_FEATURES = ["score", "margin", "n_cands", *PLACE_GATE_BASE]
+# A place's share and margin also as log-odds: the shares of a confident ranker crowd near 1,
+# where a linear gate cannot tell 0.9 from 0.999; log-odds spread them on one scale for every
+# corpus. No count of rivals: how many places a question reaches depends on the corpus.
+PLACE_GATE_FEATURES = ["score", "margin", "score_logit", "margin_logit", *PLACE_GATE_BASE]
+# Shares closer to 0 or 1 than this are as sure as the fit can tell.
+SHARE_FLOOR = 1e-3
 
 
 def threshold_of(
@@ -111,6 +116,16 @@ def gate_row(scores: list[float], top: dict[str, float], base: list[str]) -> dic
     # A winner of the very kind the question asks for is worth its score; another kind less.
     row["score_typed"] = row["score"] * top.get("type_first", 0.0)
     row["margin_typed"] = row["margin"] * top.get("type_first", 0.0)
+    return row
+
+
+def place_gate_row(scores: list[float], top: dict[str, float]) -> dict[str, float]:
+    """``gate_row`` of a question's top place, with its share and margin as log-odds."""
+    row = gate_row(scores, top, PLACE_GATE_BASE)
+    first = min(max(scores[0] if scores else 0.0, SHARE_FLOOR), 1 - SHARE_FLOOR)
+    second = min(max(scores[1] if len(scores) > 1 else 0.0, SHARE_FLOOR), 1 - SHARE_FLOOR)
+    row["score_logit"] = math.log(first / (1 - first))
+    row["margin_logit"] = math.log(first / second)
     return row
 
 

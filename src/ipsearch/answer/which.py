@@ -74,6 +74,35 @@ class ItemNouns:
         return noun in self._nouns
 
 
+PlaceKey = tuple[str, tuple[str, ...], bool]
+
+
+def place_key(s: Section) -> PlaceKey:
+    """What tells two places apart: the file, the heading path, and whether it is a page's root."""
+    return s.source, tuple(heading_path(s)), s.kind == "overview"
+
+
+def one_place(a: PlaceKey, b: PlaceKey, doc_level: bool) -> bool:
+    """Whether place ``b`` is part of the answer place ``a`` gives: any section of the page when
+    the question asks for a page or ``a`` is the page's root (it stands for the page); else
+    ``a`` itself or a section inside it. A broader section holding ``a`` stays a rival: it
+    claims a wider place than ``a`` does."""
+    if a[0] != b[0]:
+        return False
+    return doc_level or a[2] or b[1][: len(a[1])] == a[1]
+
+
+def rival_scores(
+    keys: Sequence[PlaceKey], shares: Sequence[float], i: int, doc_level: bool
+) -> list[float]:
+    """Place ``i``'s share with the shares of the places inside it, then each other place's
+    share, best first: what the gate weighs (as equal spans are merged)."""
+    same = [j == i or one_place(keys[i], k, doc_level) for j, k in enumerate(keys)]
+    own = sum(v for v, one in zip(shares, same, strict=True) if one)
+    rivals = [v for v, one in zip(shares, same, strict=True) if not one]
+    return [own, *sorted(rivals, reverse=True)]
+
+
 class PlaceRanker:
     """Retrieved sections → places, most probable first."""
 
