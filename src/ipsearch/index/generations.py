@@ -34,8 +34,10 @@ def _writer(ix):
     """A Whoosh writer with a bounded posting buffer, its runs spilled in batches. Whoosh's
     writing module is loaded here, not at import: a search never writes."""
     from ipsearch._whoosh import batch_sorting_runs
+    from ipsearch.index.fastwrite import speed_up_writing
 
     batch_sorting_runs()
+    speed_up_writing()
     return ix.writer(limitmb=WRITER_MB)
 
 
