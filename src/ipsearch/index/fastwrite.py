@@ -24,7 +24,7 @@ ORIGINAL_WORD_VALUES = None  # Whoosh's Positions.word_values, once replaced (te
 
 
 def _chain(analyzer):
-    """(pattern, stop words, min size, max size, stemmer) when ``analyzer`` is exactly the
+    """(pattern, stop words, stemmer) when ``analyzer`` is exactly the
     tokenizer → lowercase → stop → Snowball chain of ``text_analyzer``, else None."""
     from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
 
@@ -40,10 +40,12 @@ def _chain(analyzer):
         or type(low) is not LowercaseFilter
         or type(stop) is not StopFilter
         or not stop.renumber
+        or stop.min > 1  # a match is at least one character: only stop words are dropped
+        or stop.max is not None
         or type(stem) is not SnowballStemFilter
     ):
         return None
-    return tok.expression, stop.stops, stop.min, stop.max, _stemmer(stem.algorithm)
+    return tok.expression, stop.stops, _stemmer(stem.algorithm)
 
 
 _STEMMERS: dict = {}
@@ -61,34 +63,78 @@ def _stemmer(algorithm: str):
 def positions(value: str, chain) -> dict[str, list[int]]:
     """Each term of ``value`` with its positions, as the analyzer chain numbers them: a
     match's index, stop words then removed and the kept words renumbered on from the first."""
-    pattern, stops, minsize, maxsize, stem = chain
-    kept = []
-    first = None
-    for i, word in enumerate(pattern.findall(value)):
-        word = word.lower()
-        if len(word) < minsize or (maxsize is not None and len(word) > maxsize) or word in stops:
-            continue
-        if first is None:
-            first = i
-        kept.append(word)
+    pattern, stops, stem = chain
+    # Lowercasing ASCII never changes which characters are word characters; other text is
+    # lowercased a word at a time, as the filter does ("İ" lowercases to two characters).
+    if value.isascii():
+        words = pattern.findall(value.lower())
+    else:
+        words = [w.lower() for w in pattern.findall(value)]
+    first = next((i for i, w in enumerate(words) if w not in stops), None)
     poses: dict[str, list[int]] = {}
-    for j, term in enumerate(stem(kept) if kept else ()):
+    if first is None:
+        return poses
+    kept = [w for w in words[first:] if w not in stops]
+    for j, term in enumerate(stem(kept)):
         poses.setdefault(term, []).append(first + j)
     return poses
 
 
 def _fast_word_values(original):
+    from whoosh.formats import Positions
+
+    one: dict[int, bytes] = {}  # a term seen once in a field: its encoding by position
+
     def word_values(self, value, analyzer, **kwargs) -> Iterator:
         chain = _chain(analyzer) if isinstance(value, str) and kwargs == {"mode": "index"} else None
         if chain is None:
             yield from original(self, value, analyzer, **kwargs)
             return
         fb = self.field_boost
+        encode = self.encode
+        memo = type(self) is Positions
         for w, poslist in positions(value, chain).items():
+            n = len(poslist)
+            if memo and n == 1:
+                vbytes = one.get(poslist[0])
+                if vbytes is None:
+                    vbytes = one[poslist[0]] = encode(poslist)
+            else:
+                vbytes = encode(poslist)
             # A token's boost is 1.0: the weight is the count as a float, as Whoosh sums it.
-            yield (w, len(poslist), float(len(poslist)) * fb, self.encode(poslist))
+            yield (w, n, float(n) * fb, vbytes)
 
     return word_values
+
+
+def _pool_add(self, item) -> None:
+    """``PostingPool.add`` without its type assertions: the same size estimate, so runs are
+    spilled at the same points."""
+    self.fieldnames.add(item[0])
+    # tuple, field name, term, docnum, weight, value: Whoosh's own per-item estimate
+    size = 48 + 21 + len(item[0]) + 26 + 2 * len(item[1]) + 34 + 21 + len(item[4] or "")
+    self.currentsize += size
+    if self.currentsize > self.limit:
+        self.save()
+    self.current.append(item)
+
+
+def _add_posting(self, id_, weight, vbytes, length=None) -> None:
+    """``W3PostingsWriter.add_posting`` without its type assertions (the writer's own items)."""
+    if len(self._ids) >= self._blocklimit:
+        self._write_block()
+    self._ids.append(id_)
+    self._weights.append(weight)
+    if weight > self._maxweight:
+        self._maxweight = weight
+    if vbytes:
+        self._values.append(vbytes)
+    if length:
+        minlength = self._minlength
+        if minlength is None or length < minlength:
+            self._minlength = length
+        if length > self._maxlength:
+            self._maxlength = length
 
 
 class _Lengths:
@@ -126,10 +172,13 @@ def speed_up_writing() -> None:
     global _PATCHED, ORIGINAL_WORD_VALUES
     if _PATCHED:
         return
+    from whoosh.codec.whoosh3 import W3PostingsWriter
     from whoosh.formats import Positions
-    from whoosh.writing import SegmentWriter
+    from whoosh.writing import PostingPool, SegmentWriter
 
     ORIGINAL_WORD_VALUES = Positions.word_values
     Positions.word_values = _fast_word_values(ORIGINAL_WORD_VALUES)
     SegmentWriter._flush_segment = _flush_segment
+    PostingPool.add = _pool_add
+    W3PostingsWriter.add_posting = _add_posting
     _PATCHED = True
