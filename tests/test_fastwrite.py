@@ -43,3 +43,57 @@ def test_other_analyzers_take_whoosh_path():
     assert list(Positions.word_values(fmt, text, ana, mode="index")) == list(
         fastwrite.ORIGINAL_WORD_VALUES(fmt, text, ana, mode="index")
     )
+
+
+def _assert_matrix_as_read_back(gen) -> None:
+    """Each segment's stored matrix (from the postings as written) equals one read back."""
+    import numpy as np
+    from whoosh import index as windex
+
+    from ipsearch.index.matrix import ARRAYS, PREFIX, _segment_arrays
+    from ipsearch.index.schema import FIELD_BOOSTS
+
+    with windex.open_dir(str(gen)).reader() as reader:
+        leaves = [r for r, _ in reader.leaf_readers()]
+        assert leaves
+        for seg in leaves:
+            base = gen / f"{PREFIX}{seg.segment().segment_id()}"
+            read_back = _segment_arrays(seg, list(FIELD_BOOSTS))
+            for name in ARRAYS:
+                stored = np.load(f"{base}.{name}.npy")
+                assert np.array_equal(stored, read_back[name]), name
+
+
+def test_matrix_from_written_postings_equals_read_back(tmp_path, monkeypatch):
+    import ipsearch.index.ranker as ranker_module
+    from ipsearch.index import IndexStore
+
+    monkeypatch.setattr(ranker_module, "SMALL_INDEX", 0)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    words = [
+        "grant",
+        "funding",
+        "research",
+        "the",
+        "of",
+        "partnership",
+        "cyber",
+        "security",
+        "data",
+        "energy",
+    ]
+    for i in range(12):
+        text = "\n\n".join(
+            f"## {words[(i + j) % 10].title()} {j}\n\n" + " ".join(words[: 3 + (i * j) % 8])
+            for j in range(6)
+        )
+        (corpus / f"doc{i}.md").write_text(f"# Doc {i}\n\n{text}\n")
+    store = IndexStore(tmp_path / "index", corpus)
+    store.update()
+    _assert_matrix_as_read_back(store.current())
+    (corpus / "doc3.md").write_text("# Changed\n\nNew energy data.\n")  # old sections deleted
+    (corpus / "doc4.md").unlink()
+    (corpus / "new.md").write_text("# New\n\n## Cyber\n\nCyber security research.\n")
+    store.update()  # a second segment (or one merged with the first)
+    _assert_matrix_as_read_back(store.current())

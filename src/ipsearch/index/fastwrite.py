@@ -156,11 +156,54 @@ class _Lengths:
         return col[docnum]
 
 
+class PostingsTap:
+    """The postings of ``fields`` as the writer writes them, kept per segment in the shape
+    the BM25F matrix is built from (``matrix.FieldPostings``): the matrix then needs no
+    second read of every posting list after the commit.
+
+    Set it as ``writer.postings_tap``; the writer's stream is in (field, term, section)
+    order, as the segment stores it, with the weights it stores (32-bit floats)."""
+
+    def __init__(self, fields: list[str]) -> None:
+        self.fields = fields
+        self.segments: dict[str, list] = {}
+
+    def wrap(self, segid: str, items: Iterator) -> Iterator:
+        from ipsearch.index.matrix import FieldPostings
+
+        per_field = {f: FieldPostings() for f in self.fields}
+        cur = last = last_term = None
+        start = 0
+        for item in items:
+            fieldname, term, docnum, weight, _ = item
+            yield item
+            if docnum < 0:  # a spelling word, not a posting
+                continue
+            if fieldname != last or term != last_term:
+                if cur is not None:
+                    cur.span[last_term] = (start, len(cur.ids))
+                last, last_term = fieldname, term
+                cur = per_field.get(fieldname)
+                if cur is None:
+                    continue
+                start = len(cur.ids)
+            if cur is not None:
+                cur.ids.append(docnum)
+                cur.weights.append(weight)
+        if cur is not None:
+            cur.span[last_term] = (start, len(cur.ids))
+        self.segments[segid] = [per_field[f] for f in self.fields]
+
+
 def _flush_segment(self) -> None:
-    """``SegmentWriter._flush_segment`` with the field lengths read once (see ``_Lengths``)."""
+    """``SegmentWriter._flush_segment`` with the field lengths read once (see ``_Lengths``)
+    and the postings shown to a ``PostingsTap`` on their way to disk."""
     self.perdocwriter.close()
     pdr = self.per_document_reader() if self.codec.length_stats else None
     postings = self.pool.iter_postings()
+    tap = getattr(self, "postings_tap", None)
+    if tap is not None:
+        postings = tap.wrap(self.get_segment().segment_id(), postings)
     self.fieldwriter.add_postings(self.schema, _Lengths(pdr) if pdr else None, postings)
     self.fieldwriter.close()
     if pdr:

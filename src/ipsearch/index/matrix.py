@@ -62,15 +62,16 @@ def _blocks(m, ids: array, weights: array) -> None:
         weights.append(w)
 
 
-class _FieldPostings:
+class FieldPostings:
     """Every posting of one field in one segment, in term order, in two flat arrays (a few
-    bytes a posting: Python lists took ~60 and a 50,000-section build ~1 GB)."""
+    bytes a posting: Python lists took ~60 and a 50,000-section build ~1 GB). Read from a
+    segment reader, or (no reader) filled as the writer writes them (``fastwrite``)."""
 
-    def __init__(self, reader, field: str) -> None:
+    def __init__(self, reader=None, field: str = "") -> None:
         self.ids = array("i")
         self.weights = array("f")
         self.span: dict[bytes, tuple[int, int]] = {}
-        if field not in set(reader.indexed_field_names()):
+        if reader is None or field not in set(reader.indexed_field_names()):
             return
         terms = getattr(reader, "_terms", None)
         fmt = reader.schema[field].format
@@ -91,12 +92,15 @@ class _FieldPostings:
         self.span[term] = (start, len(self.ids))
 
 
-def _segment_arrays(reader, fields: list[str]) -> dict[str, np.ndarray]:
-    """The matrix of one segment reader: vocabulary, CSR rows per (term, field), lengths."""
+def _segment_arrays(
+    reader, fields: list[str], tapped: list[FieldPostings] | None = None
+) -> dict[str, np.ndarray]:
+    """The matrix of one segment reader: vocabulary, CSR rows per (term, field), lengths.
+    ``tapped``: the segment's postings per field as they were written, if kept."""
     import numpy as np
 
     n = reader.doc_count_all()
-    per_field = [_FieldPostings(reader, f) for f in fields]
+    per_field = tapped or [FieldPostings(reader, f) for f in fields]
     vocab = sorted(set().union(*(p.span for p in per_field)))
     rows_ptr = array("q", [0])
     docs = array("i")
@@ -163,10 +167,11 @@ def _files(gen: Path, segid: str) -> Path:
     return gen / f"{PREFIX}{segid}"
 
 
-def build(gen: Path, weights: Mapping[str, float]) -> int:
+def build(gen: Path, weights: Mapping[str, float], tapped: Mapping | None = None) -> int:
     """Write the matrix of every segment of ``gen`` that has none; returns how many were built.
 
-    Matrices of segments no longer in the index (merged away) are removed.
+    Matrices of segments no longer in the index (merged away) are removed. ``tapped``: segment
+    id → postings per field of ``weights`` kept as they were written (``fastwrite``).
     """
     import numpy as np
     from whoosh.filedb.filestore import FileStorage
@@ -187,7 +192,7 @@ def build(gen: Path, weights: Mapping[str, float]) -> int:
             meta_path = base.with_name(base.name + ".json")
             if meta_path.exists() and _readable_meta(meta_path, fields):
                 continue
-            arrays = _segment_arrays(seg_reader, fields)
+            arrays = _segment_arrays(seg_reader, fields, (tapped or {}).pop(segid, None))
             for name, arr in arrays.items():
                 replace_atomically(
                     base.with_name(f"{base.name}.{name}.npy"),
@@ -203,8 +208,9 @@ def build(gen: Path, weights: Mapping[str, float]) -> int:
     return built
 
 
-def sync(gen: Path, notify: Callable[[str], None]) -> None:
-    """Build ``gen``'s missing matrices for the searched fields; never fails the ingest."""
+def sync(gen: Path, notify: Callable[[str], None], tapped: Mapping | None = None) -> None:
+    """Build ``gen``'s missing matrices for the searched fields; never fails the ingest.
+    ``tapped``: see ``build``."""
     from whoosh import index as windex
 
     from ipsearch.index.ranker import SMALL_INDEX
@@ -214,7 +220,7 @@ def sync(gen: Path, notify: Callable[[str], None]) -> None:
         with windex.open_dir(str(gen)).reader() as reader:
             if reader.doc_count_all() < SMALL_INDEX:
                 return  # ranked in plain Python from the postings (index/ranker.py)
-        build(gen, FIELD_BOOSTS)
+        build(gen, FIELD_BOOSTS, tapped)
     except Exception as e:  # a search still ranks the same, building the matrix in memory
         notify(f"warning: ranking matrix not written ({type(e).__name__}: {e})")
 
