@@ -19,6 +19,10 @@ TEXTS = [
 ]
 
 
+def _whoosh_word_values():
+    return fastwrite.ORIGINALS[Positions, "word_values"]
+
+
 @pytest.fixture(autouse=True)
 def _patched():
     fastwrite.speed_up_writing()
@@ -30,7 +34,7 @@ def test_fast_word_values_equal_whoosh(text, boost):
     fmt = Positions(field_boost=boost)
     ana = text_analyzer()
     fast = list(Positions.word_values(fmt, text, ana, mode="index"))
-    slow = list(fastwrite.ORIGINAL_WORD_VALUES(fmt, text, ana, mode="index"))
+    slow = list(_whoosh_word_values()(fmt, text, ana, mode="index"))
     assert fast == slow
     assert [type(v) for row in fast for v in row] == [type(v) for row in slow for v in row]
 
@@ -41,7 +45,7 @@ def test_other_analyzers_take_whoosh_path():
     text = "The runners were running"
     assert fastwrite._chain(ana) is None
     assert list(Positions.word_values(fmt, text, ana, mode="index")) == list(
-        fastwrite.ORIGINAL_WORD_VALUES(fmt, text, ana, mode="index")
+        _whoosh_word_values()(fmt, text, ana, mode="index")
     )
 
 
@@ -97,3 +101,49 @@ def test_matrix_from_written_postings_equals_read_back(tmp_path, monkeypatch):
     (corpus / "new.md").write_text("# New\n\n## Cyber\n\nCyber security research.\n")
     store.update()  # a second segment (or one merged with the first)
     _assert_matrix_as_read_back(store.current())
+
+
+def _index_digest(gen) -> str:
+    """Every posting (weights, positions), field length and stored field of an index."""
+    import hashlib
+
+    from whoosh import index as windex
+
+    h = hashlib.sha256()
+    with windex.open_dir(str(gen)).reader() as r:
+        for f, t in r.all_terms():
+            h.update(repr((f, t, list(r.postings(f, t).items_as("weight")))).encode())
+            if r.schema[f].format.supports("positions"):
+                h.update(repr(list(r.postings(f, t).items_as("positions"))).encode())
+        for f in r.indexed_field_names():
+            n = r.doc_count_all()
+            lengths = [r.doc_field_length(d, f) for d in range(n)]
+            h.update(repr((f, r.field_length(f), lengths)).encode())
+        for d in r.all_stored_fields():
+            h.update(repr(sorted(d.items())).encode())
+    return h.hexdigest()
+
+
+def test_index_written_fast_equals_whoosh_own(tmp_path, monkeypatch):
+    from ipsearch.index import IndexStore
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text(
+        "# The Title of it\n\n## Café naïve İstanbul\n\nThe running of the runners, again and"
+        " again (n=12; 3.14).\n\n## Empty of\n\nthe a an\n"
+    )
+    (corpus / "b.jsonl").write_text(
+        '{"id": "1", "title": "Vitamin D", "text": "Bone fractures and vitamin D."}\n'
+    )
+    digests = []
+    for name in ("whoosh", "fast"):
+        if name == "whoosh":  # Whoosh's own functions back for this build
+            for (cls, attr), func in fastwrite.ORIGINALS.items():
+                monkeypatch.setattr(cls, attr, func)
+        else:
+            monkeypatch.undo()
+        store = IndexStore(tmp_path / name, corpus)
+        store.update()
+        digests.append(_index_digest(store.current()))
+    assert digests[0] == digests[1]

@@ -17,10 +17,11 @@ Any other analyzer, format or call takes Whoosh's own path.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
-_PATCHED = False
-ORIGINAL_WORD_VALUES = None  # Whoosh's Positions.word_values, once replaced (tests compare)
+# (class, attribute) → Whoosh's own function, once replaced (tests compare the two paths)
+ORIGINALS: dict[tuple[type, str], object] = {}
 
 
 def _chain(analyzer):
@@ -80,31 +81,127 @@ def positions(value: str, chain) -> dict[str, list[int]]:
     return poses
 
 
-def _fast_word_values(original):
+def _encoded(fmt, value: str, chain) -> Iterator:
+    """(term, encoded positions, frequency, weight) for each term of ``value``."""
+    fb = fmt.field_boost
+    encode = fmt.encode
+    one = _ONE if type(fmt).encode is _positions_encode() else {}
+    for w, poslist in positions(value, chain).items():
+        n = len(poslist)
+        if n == 1:
+            vbytes = one.get(poslist[0])
+            if vbytes is None:
+                vbytes = one[poslist[0]] = encode(poslist)
+        else:
+            vbytes = encode(poslist)
+        # A token's boost is 1.0: the weight is the count as a float, as Whoosh sums it.
+        yield w, vbytes, n, float(n) * fb
+
+
+_ONE: dict[int, bytes] = {}  # a term seen once in a field: its encoding by position
+
+
+@functools.cache
+def _positions_encode():
     from whoosh.formats import Positions
 
-    one: dict[int, bytes] = {}  # a term seen once in a field: its encoding by position
+    return Positions.encode
 
+
+def _fast_word_values(original):
     def word_values(self, value, analyzer, **kwargs) -> Iterator:
         chain = _chain(analyzer) if isinstance(value, str) and kwargs == {"mode": "index"} else None
         if chain is None:
             yield from original(self, value, analyzer, **kwargs)
             return
-        fb = self.field_boost
-        encode = self.encode
-        memo = type(self) is Positions
-        for w, poslist in positions(value, chain).items():
-            n = len(poslist)
-            if memo and n == 1:
-                vbytes = one.get(poslist[0])
-                if vbytes is None:
-                    vbytes = one[poslist[0]] = encode(poslist)
-            else:
-                vbytes = encode(poslist)
-            # A token's boost is 1.0: the weight is the count as a float, as Whoosh sums it.
-            yield (w, n, float(n) * fb, vbytes)
+        for w, vbytes, n, weight in _encoded(self, value, chain):
+            yield (w, n, weight, vbytes)
 
     return word_values
+
+
+def _postings(field, fieldname: str, value, docnum: int, boost: float):
+    """A field value's postings for the pool, and the field length, made in one go on the
+    fast path; None where Whoosh's own path applies."""
+    from whoosh.formats import Positions
+
+    fmt = field.format
+    if type(fmt) is not Positions or not isinstance(value, str):
+        return None
+    chain = _chain(field.analyzer)
+    if chain is None:
+        return None
+    posts = []
+    length = 0
+    for w, vbytes, n, weight in _encoded(fmt, value, chain):
+        length += n
+        posts.append((fieldname, w.encode("utf-8"), docnum, weight * boost, vbytes))
+    return posts, (length if field.scorable else 0)
+
+
+def _add_document(self, **fields) -> None:
+    """``SegmentWriter.add_document`` with the postings of fast-path fields (``_postings``)
+    added to the pool a field at a time; every other step as Whoosh's."""
+    from whoosh.util.text import utf8encode
+
+    self._check_state()
+    perdocwriter = self.perdocwriter
+    schema = self.schema
+    docnum = self.docnum
+    docboost = self._doc_boost(fields)
+    fieldnames = sorted([name for name in fields if not name.startswith("_")])
+    self._check_fields(schema, fieldnames)
+    perdocwriter.start_doc(docnum)
+    try:
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if field.indexed:
+                boost = self._field_boost(fields, fieldname, docboost)
+                fast = _postings(field, fieldname, value, docnum, boost)
+                if fast is not None:
+                    posts, length = fast
+                    _pool_extend(self.pool, fieldname, posts)
+                else:
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        if field.scorable:
+                            length += freq
+                        self.pool.add((fieldname, tbytes, docnum, weight * boost, vbytes))
+            if field.separate_spelling():
+                for word in field.spellable_words(value):
+                    self.pool.add(
+                        (field.spelling_fieldname(fieldname), utf8encode(word)[0], 0, 1, None)
+                    )
+            if field.vector:
+                vitems = field.vector.word_values(value, field.analyzer, mode="index")
+                vitems = sorted((text, weight, vbytes) for text, _, weight, vbytes in vitems)
+                perdocwriter.add_vector_items(fieldname, field, vitems)
+            customval = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+            if field.column_type and customval is not None:
+                cv = field.to_column_value(customval)
+                perdocwriter.add_column_value(fieldname, field.column_type, cv)
+    except Exception:
+        perdocwriter.cancel_doc()
+        raise
+    perdocwriter.finish_doc()
+    self._added = True
+    self.docnum += 1
+
+
+def _pool_extend(pool, fieldname: str, posts: list) -> None:
+    """``_pool_add`` for a list of one field's postings."""
+    if not posts:
+        return
+    pool.fieldnames.add(fieldname)
+    fixed = 48 + 21 + len(fieldname) + 26 + 34 + 21
+    pool.currentsize += sum(fixed + 2 * len(p[1]) + len(p[4] or "") for p in posts)
+    pool.current.extend(posts)
+    if pool.currentsize > pool.limit:
+        pool.save()
 
 
 def _pool_add(self, item) -> None:
@@ -212,16 +309,18 @@ def _flush_segment(self) -> None:
 
 def speed_up_writing() -> None:
     """Install the fast paths (once per process; loads Whoosh's writing modules)."""
-    global _PATCHED, ORIGINAL_WORD_VALUES
-    if _PATCHED:
+    if ORIGINALS:
         return
     from whoosh.codec.whoosh3 import W3PostingsWriter
     from whoosh.formats import Positions
     from whoosh.writing import PostingPool, SegmentWriter
 
-    ORIGINAL_WORD_VALUES = Positions.word_values
-    Positions.word_values = _fast_word_values(ORIGINAL_WORD_VALUES)
-    SegmentWriter._flush_segment = _flush_segment
-    PostingPool.add = _pool_add
-    W3PostingsWriter.add_posting = _add_posting
-    _PATCHED = True
+    for cls, name, fast in [
+        (Positions, "word_values", _fast_word_values(Positions.word_values)),
+        (SegmentWriter, "_flush_segment", _flush_segment),
+        (SegmentWriter, "add_document", _add_document),
+        (PostingPool, "add", _pool_add),
+        (W3PostingsWriter, "add_posting", _add_posting),
+    ]:
+        ORIGINALS[cls, name] = getattr(cls, name)
+        setattr(cls, name, fast)
