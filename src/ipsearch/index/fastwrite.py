@@ -76,8 +76,12 @@ def positions(value: str, chain) -> dict[str, list[int]]:
     if first is None:
         return poses
     kept = [w for w in words[first:] if w not in stops]
-    for j, term in enumerate(stem(kept)):
-        poses.setdefault(term, []).append(first + j)
+    for j, term in enumerate(stem(kept), first):
+        got = poses.get(term)
+        if got is None:
+            poses[term] = [j]
+        else:
+            got.append(j)
     return poses
 
 
@@ -131,11 +135,22 @@ def _postings(field, fieldname: str, value, docnum: int, boost: float):
     chain = _chain(field.analyzer)
     if chain is None:
         return None
+    fb = fmt.field_boost
+    encode = fmt.encode
+    one = _ONE
     posts = []
     length = 0
-    for w, vbytes, n, weight in _encoded(fmt, value, chain):
+    # As ``_encoded`` and Whoosh's loop do it, inline: this runs once per posting.
+    for w, poslist in positions(value, chain).items():
+        n = len(poslist)
+        if n == 1:
+            vbytes = one.get(poslist[0])
+            if vbytes is None:
+                vbytes = one[poslist[0]] = encode(poslist)
+        else:
+            vbytes = encode(poslist)
         length += n
-        posts.append((fieldname, w.encode("utf-8"), docnum, weight * boost, vbytes))
+        posts.append((fieldname, w.encode("utf-8"), docnum, float(n) * fb * boost, vbytes))
     return posts, (length if field.scorable else 0)
 
 
