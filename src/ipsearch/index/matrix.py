@@ -99,20 +99,49 @@ def _segment_arrays(
     ``tapped``: the segment's postings per field as they were written, if kept."""
     import numpy as np
 
-    n = reader.doc_count_all()
     per_field = tapped or [FieldPostings(reader, f) for f in fields]
-    vocab = sorted(set().union(*(p.span for p in per_field)))
-    rows_ptr = array("q", [0])
+    vocab, rows_ptr = _rows(per_field)
     docs = array("i")
     tfs = array("f")
+    for ids, weights in _row_slices(per_field, vocab):
+        docs.extend(ids)
+        tfs.extend(weights)
+    del per_field
+    return {
+        **_small_arrays(reader, fields, vocab, rows_ptr),
+        "docs": np.frombuffer(docs, dtype=np.int32),
+        "tf": np.frombuffer(tfs, dtype=np.float32),
+    }
+
+
+def _rows(per_field: list[FieldPostings]) -> tuple[list[bytes], array]:
+    """The segment's terms in order and where each (term, field) row starts and ends."""
+    vocab = sorted(set().union(*(p.span for p in per_field)))
+    rows_ptr = array("q", [0])
+    end = 0
     for t in vocab:
         for p in per_field:
             got = p.span.get(t)
             if got:
-                docs.extend(p.ids[got[0] : got[1]])
-                tfs.extend(p.weights[got[0] : got[1]])
-            rows_ptr.append(len(docs))
-    del per_field
+                end += got[1] - got[0]
+            rows_ptr.append(end)
+    return vocab, rows_ptr
+
+
+def _row_slices(per_field: list[FieldPostings], vocab: list[bytes]):
+    """(sections, weights) of each non-empty (term, field) row, in row order."""
+    for t in vocab:
+        for p in per_field:
+            got = p.span.get(t)
+            if got:
+                yield p.ids[got[0] : got[1]], p.weights[got[0] : got[1]]
+
+
+def _small_arrays(reader, fields: list[str], vocab: list[bytes], rows_ptr: array) -> dict:
+    """Every array but the postings: vocabulary, row pointers, section ids, field lengths."""
+    import numpy as np
+
+    n = reader.doc_count_all()
     table = _length_table()
     lengths = np.zeros((len(fields), n), dtype=np.float32)
     for i, f in enumerate(fields):
@@ -128,10 +157,33 @@ def _segment_arrays(
         "ids": id_blob,
         "id_offsets": id_offsets,
         "indptr": np.frombuffer(rows_ptr, dtype=np.int64),
-        "docs": np.frombuffer(docs, dtype=np.int32),
-        "tf": np.frombuffer(tfs, dtype=np.float32),
         "lengths": lengths,
     }
+
+
+def _save_segment(base: Path, reader, fields: list[str], tapped) -> None:
+    """Write one segment's arrays; the postings are streamed to their files a row at a time,
+    not first copied into one array each (half the memory of a large build)."""
+    import numpy as np
+
+    per_field = tapped or [FieldPostings(reader, f) for f in fields]
+    vocab, rows_ptr = _rows(per_field)
+    arrays = _small_arrays(reader, fields, vocab, rows_ptr)
+    for name, arr in arrays.items():
+        replace_atomically(
+            base.with_name(f"{base.name}.{name}.npy"),
+            lambda f, arr=arr: np.save(f, arr, allow_pickle=False),
+        )
+    total = rows_ptr[-1]
+    for name, dtype, part in (("docs", "<i4", 0), ("tf", "<f4", 1)):
+
+        def write(f, dtype=dtype, part=part) -> None:
+            header = {"descr": dtype, "fortran_order": False, "shape": (total,)}
+            np.lib.format.write_array_header_1_0(f, header)  # as np.save writes it
+            for row in _row_slices(per_field, vocab):
+                f.write(row[part].tobytes())
+
+        replace_atomically(base.with_name(f"{base.name}.{name}.npy"), write)
 
 
 def _blob(items: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
@@ -173,7 +225,6 @@ def build(gen: Path, weights: Mapping[str, float], tapped: Mapping | None = None
     Matrices of segments no longer in the index (merged away) are removed. ``tapped``: segment
     id → postings per field of ``weights`` kept as they were written (``fastwrite``).
     """
-    import numpy as np
     from whoosh.filedb.filestore import FileStorage
 
     fields = list(weights)
@@ -192,12 +243,7 @@ def build(gen: Path, weights: Mapping[str, float], tapped: Mapping | None = None
             meta_path = base.with_name(base.name + ".json")
             if meta_path.exists() and _readable_meta(meta_path, fields):
                 continue
-            arrays = _segment_arrays(seg_reader, fields, (tapped or {}).pop(segid, None))
-            for name, arr in arrays.items():
-                replace_atomically(
-                    base.with_name(f"{base.name}.{name}.npy"),
-                    lambda f, arr=arr: np.save(f, arr, allow_pickle=False),
-                )
+            _save_segment(base, seg_reader, fields, (tapped or {}).pop(segid, None))
             # The metadata goes last: a matrix without it is incomplete and rebuilt.
             meta = json.dumps(_segment_meta(seg_reader, fields))
             replace_atomically(meta_path, lambda f, meta=meta: f.write(meta.encode("utf-8")))
