@@ -85,21 +85,20 @@ def positions(value: str, chain) -> dict[str, list[int]]:
     return poses
 
 
-def _encoded(fmt, value: str, chain) -> Iterator:
-    """(term, encoded positions, frequency, weight) for each term of ``value``."""
-    fb = fmt.field_boost
+def _encoded(fmt, value: str, chain) -> list[tuple[str, int, bytes]]:
+    """(term, frequency, encoded positions) for each term of ``value``."""
     encode = fmt.encode
     one = _ONE if type(fmt).encode is _positions_encode() else {}
+    out = []
     for w, poslist in positions(value, chain).items():
-        n = len(poslist)
-        if n == 1:
+        if len(poslist) == 1:
             vbytes = one.get(poslist[0])
             if vbytes is None:
                 vbytes = one[poslist[0]] = encode(poslist)
         else:
             vbytes = encode(poslist)
-        # A token's boost is 1.0: the weight is the count as a float, as Whoosh sums it.
-        yield w, vbytes, n, float(n) * fb
+        out.append((w, len(poslist), vbytes))
+    return out
 
 
 _ONE: dict[int, bytes] = {}  # a term seen once in a field: its encoding by position
@@ -118,8 +117,10 @@ def _fast_word_values(original):
         if chain is None:
             yield from original(self, value, analyzer, **kwargs)
             return
-        for w, vbytes, n, weight in _encoded(self, value, chain):
-            yield (w, n, weight, vbytes)
+        fb = self.field_boost
+        for w, n, vbytes in _encoded(self, value, chain):
+            # A token's boost is 1.0: the weight is the count as a float, as Whoosh sums it.
+            yield (w, n, float(n) * fb, vbytes)
 
     return word_values
 
@@ -136,19 +137,9 @@ def _postings(field, fieldname: str, value, docnum: int, boost: float):
     if chain is None:
         return None
     fb = fmt.field_boost
-    encode = fmt.encode
-    one = _ONE
     posts = []
     length = 0
-    # As ``_encoded`` and Whoosh's loop do it, inline: this runs once per posting.
-    for w, poslist in positions(value, chain).items():
-        n = len(poslist)
-        if n == 1:
-            vbytes = one.get(poslist[0])
-            if vbytes is None:
-                vbytes = one[poslist[0]] = encode(poslist)
-        else:
-            vbytes = encode(poslist)
+    for w, n, vbytes in _encoded(fmt, value, chain):
         length += n
         posts.append((fieldname, w.encode("utf-8"), docnum, float(n) * fb * boost, vbytes))
     return posts, (length if field.scorable else 0)
