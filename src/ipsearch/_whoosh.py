@@ -132,32 +132,41 @@ def batch_sorting_runs() -> None:
     Whoosh spills its posting buffer to disk in sorted runs and merges them at commit, pickling
     each posting on its own; with a bounded buffer (``generations.WRITER_MB``) a large ingest
     writes several runs, and one pickle call per posting each way cost about a third of the
-    CPU of a 20 MB file. Lists of postings pickle in one call each; the order is unchanged.
+    CPU of a 20 MB file. Lists of postings are written in one call each, with ``marshal``
+    (a run is read back by the process that wrote it; a batch of 4,096 postings dumps and loads
+    in ~1 ms against ~4.5 ms pickled); the order is unchanged.
     """
-    import pickle
+    import marshal
+    import struct
 
     from whoosh.writing import PostingPool
 
+    size = struct.Struct("<Q")
+
     def write_run(self, f, items) -> None:
+        def flush(batch: list) -> None:
+            data = marshal.dumps(batch)
+            f.write(size.pack(len(data)))
+            f.write(data)
+
         batch: list = []
         for item in items:
             batch.append(item)
             if len(batch) >= _RUN_BATCH:
-                pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+                flush(batch)
                 batch = []
         if batch:
-            pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+            flush(batch)
         f.close()
 
     def read_run(self, path):
         f = self._open_run(path)
         try:
             while True:
-                try:
-                    batch = pickle.load(f)
-                except EOFError:
+                head = f.read(size.size)
+                if len(head) < size.size:
                     return
-                yield from batch
+                yield from marshal.loads(f.read(size.unpack(head)[0]))
         finally:
             f.close()
             self._remove_run(path)

@@ -31,12 +31,18 @@ Notify = Callable[[str], None]
 
 
 def _writer(ix):
-    """A Whoosh writer with a bounded posting buffer, its runs spilled in batches. Whoosh's
-    writing module is loaded here, not at import: a search never writes."""
+    """A Whoosh writer with a bounded posting buffer, its runs spilled in batches, and the
+    ranked fields' postings kept for the BM25F matrix as they are written (``postings_tap``).
+    Whoosh's writing module is loaded here, not at import: a search never writes."""
     from ipsearch._whoosh import batch_sorting_runs
+    from ipsearch.index.fastwrite import PostingsTap, speed_up_writing
+    from ipsearch.index.schema import FIELD_BOOSTS
 
     batch_sorting_runs()
-    return ix.writer(limitmb=WRITER_MB)
+    speed_up_writing()
+    writer = ix.writer(limitmb=WRITER_MB)
+    writer.postings_tap = PostingsTap(list(FIELD_BOOSTS))
+    return writer
 
 
 class SideFiles:
@@ -197,7 +203,7 @@ class Generations:
             files = {**unchanged, **entries}
             sides.write(gen)
             self._save_manifest(gen, files)
-            self._after_commit(gen, live, notify)
+            self._after_commit(gen, live, notify, writer.postings_tap.segments)
             self._swap(gen)
         report.removed = len(removed)
         report.sections = sum(e.get("sections", 0) for e in files.values())
@@ -240,7 +246,7 @@ class Generations:
                 raise
             sides.write(gen)
             self._save_manifest(gen, entries)
-            self._after_commit(gen, self.current(), notify)
+            self._after_commit(gen, self.current(), notify, writer.postings_tap.segments)
             self._swap(gen)
         known = old.get("files", {})
         indexed = {r: e for r, e in entries.items() if not e.get("skipped")}
@@ -253,8 +259,11 @@ class Generations:
         report.sections = sum(e["sections"] for e in entries.values())
         return report
 
-    def _after_commit(self, gen: Path | None, previous: Path | None, notify: Notify) -> None:
+    def _after_commit(
+        self, gen: Path | None, previous: Path | None, notify: Notify, tapped=None
+    ) -> None:
         """Bring derived data beside the Whoosh files (semantic vectors) in line, under the lock.
+        ``tapped``: the postings the writer kept for the matrix (``fastwrite.PostingsTap``).
 
         Never fails the ingest: without vectors, search is keyword-only and says so; without
         the BM25F matrix, a search builds it in memory.
@@ -263,7 +272,7 @@ class Generations:
         from ipsearch.index import catalog, matrix
 
         if gen is not None:
-            matrix.sync(gen, notify)
+            matrix.sync(gen, notify, tapped)
             catalog.sync(gen, notify)
         if gen is None or not semantic.wanted() or semantic.unavailable():
             return

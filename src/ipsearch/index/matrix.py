@@ -62,15 +62,16 @@ def _blocks(m, ids: array, weights: array) -> None:
         weights.append(w)
 
 
-class _FieldPostings:
+class FieldPostings:
     """Every posting of one field in one segment, in term order, in two flat arrays (a few
-    bytes a posting: Python lists took ~60 and a 50,000-section build ~1 GB)."""
+    bytes a posting: Python lists took ~60 and a 50,000-section build ~1 GB). Read from a
+    segment reader, or (no reader) filled as the writer writes them (``fastwrite``)."""
 
-    def __init__(self, reader, field: str) -> None:
+    def __init__(self, reader=None, field: str = "") -> None:
         self.ids = array("i")
         self.weights = array("f")
         self.span: dict[bytes, tuple[int, int]] = {}
-        if field not in set(reader.indexed_field_names()):
+        if reader is None or field not in set(reader.indexed_field_names()):
             return
         terms = getattr(reader, "_terms", None)
         fmt = reader.schema[field].format
@@ -91,24 +92,56 @@ class _FieldPostings:
         self.span[term] = (start, len(self.ids))
 
 
-def _segment_arrays(reader, fields: list[str]) -> dict[str, np.ndarray]:
-    """The matrix of one segment reader: vocabulary, CSR rows per (term, field), lengths."""
+def _segment_arrays(
+    reader, fields: list[str], tapped: list[FieldPostings] | None = None
+) -> dict[str, np.ndarray]:
+    """The matrix of one segment reader: vocabulary, CSR rows per (term, field), lengths.
+    ``tapped``: the segment's postings per field as they were written, if kept."""
     import numpy as np
 
-    n = reader.doc_count_all()
-    per_field = [_FieldPostings(reader, f) for f in fields]
-    vocab = sorted(set().union(*(p.span for p in per_field)))
-    rows_ptr = array("q", [0])
+    per_field = tapped or [FieldPostings(reader, f) for f in fields]
+    vocab, rows_ptr = _rows(per_field)
     docs = array("i")
     tfs = array("f")
+    for ids, weights in _row_slices(per_field, vocab):
+        docs.extend(ids)
+        tfs.extend(weights)
+    del per_field
+    return {
+        **_small_arrays(reader, fields, vocab, rows_ptr),
+        "docs": np.frombuffer(docs, dtype=np.int32),
+        "tf": np.frombuffer(tfs, dtype=np.float32),
+    }
+
+
+def _rows(per_field: list[FieldPostings]) -> tuple[list[bytes], array]:
+    """The segment's terms in order and where each (term, field) row starts and ends."""
+    vocab = sorted(set().union(*(p.span for p in per_field)))
+    rows_ptr = array("q", [0])
+    end = 0
     for t in vocab:
         for p in per_field:
             got = p.span.get(t)
             if got:
-                docs.extend(p.ids[got[0] : got[1]])
-                tfs.extend(p.weights[got[0] : got[1]])
-            rows_ptr.append(len(docs))
-    del per_field
+                end += got[1] - got[0]
+            rows_ptr.append(end)
+    return vocab, rows_ptr
+
+
+def _row_slices(per_field: list[FieldPostings], vocab: list[bytes]):
+    """(sections, weights) of each non-empty (term, field) row, in row order."""
+    for t in vocab:
+        for p in per_field:
+            got = p.span.get(t)
+            if got:
+                yield p.ids[got[0] : got[1]], p.weights[got[0] : got[1]]
+
+
+def _small_arrays(reader, fields: list[str], vocab: list[bytes], rows_ptr: array) -> dict:
+    """Every array but the postings: vocabulary, row pointers, section ids, field lengths."""
+    import numpy as np
+
+    n = reader.doc_count_all()
     table = _length_table()
     lengths = np.zeros((len(fields), n), dtype=np.float32)
     for i, f in enumerate(fields):
@@ -124,10 +157,33 @@ def _segment_arrays(reader, fields: list[str]) -> dict[str, np.ndarray]:
         "ids": id_blob,
         "id_offsets": id_offsets,
         "indptr": np.frombuffer(rows_ptr, dtype=np.int64),
-        "docs": np.frombuffer(docs, dtype=np.int32),
-        "tf": np.frombuffer(tfs, dtype=np.float32),
         "lengths": lengths,
     }
+
+
+def _save_segment(base: Path, reader, fields: list[str], tapped) -> None:
+    """Write one segment's arrays; the postings are streamed to their files a row at a time,
+    not first copied into one array each (half the memory of a large build)."""
+    import numpy as np
+
+    per_field = tapped or [FieldPostings(reader, f) for f in fields]
+    vocab, rows_ptr = _rows(per_field)
+    arrays = _small_arrays(reader, fields, vocab, rows_ptr)
+    for name, arr in arrays.items():
+        replace_atomically(
+            base.with_name(f"{base.name}.{name}.npy"),
+            lambda f, arr=arr: np.save(f, arr, allow_pickle=False),
+        )
+    total = rows_ptr[-1]
+    for name, dtype, part in (("docs", "<i4", 0), ("tf", "<f4", 1)):
+
+        def write(f, dtype=dtype, part=part) -> None:
+            header = {"descr": dtype, "fortran_order": False, "shape": (total,)}
+            np.lib.format.write_array_header_1_0(f, header)  # as np.save writes it
+            for row in _row_slices(per_field, vocab):
+                f.write(row[part].tobytes())
+
+        replace_atomically(base.with_name(f"{base.name}.{name}.npy"), write)
 
 
 def _blob(items: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
@@ -163,12 +219,12 @@ def _files(gen: Path, segid: str) -> Path:
     return gen / f"{PREFIX}{segid}"
 
 
-def build(gen: Path, weights: Mapping[str, float]) -> int:
+def build(gen: Path, weights: Mapping[str, float], tapped: Mapping | None = None) -> int:
     """Write the matrix of every segment of ``gen`` that has none; returns how many were built.
 
-    Matrices of segments no longer in the index (merged away) are removed.
+    Matrices of segments no longer in the index (merged away) are removed. ``tapped``: segment
+    id → postings per field of ``weights`` kept as they were written (``fastwrite``).
     """
-    import numpy as np
     from whoosh.filedb.filestore import FileStorage
 
     fields = list(weights)
@@ -187,12 +243,7 @@ def build(gen: Path, weights: Mapping[str, float]) -> int:
             meta_path = base.with_name(base.name + ".json")
             if meta_path.exists() and _readable_meta(meta_path, fields):
                 continue
-            arrays = _segment_arrays(seg_reader, fields)
-            for name, arr in arrays.items():
-                replace_atomically(
-                    base.with_name(f"{base.name}.{name}.npy"),
-                    lambda f, arr=arr: np.save(f, arr, allow_pickle=False),
-                )
+            _save_segment(base, seg_reader, fields, (tapped or {}).pop(segid, None))
             # The metadata goes last: a matrix without it is incomplete and rebuilt.
             meta = json.dumps(_segment_meta(seg_reader, fields))
             replace_atomically(meta_path, lambda f, meta=meta: f.write(meta.encode("utf-8")))
@@ -203,8 +254,9 @@ def build(gen: Path, weights: Mapping[str, float]) -> int:
     return built
 
 
-def sync(gen: Path, notify: Callable[[str], None]) -> None:
-    """Build ``gen``'s missing matrices for the searched fields; never fails the ingest."""
+def sync(gen: Path, notify: Callable[[str], None], tapped: Mapping | None = None) -> None:
+    """Build ``gen``'s missing matrices for the searched fields; never fails the ingest.
+    ``tapped``: see ``build``."""
     from whoosh import index as windex
 
     from ipsearch.index.ranker import SMALL_INDEX
@@ -214,7 +266,7 @@ def sync(gen: Path, notify: Callable[[str], None]) -> None:
         with windex.open_dir(str(gen)).reader() as reader:
             if reader.doc_count_all() < SMALL_INDEX:
                 return  # ranked in plain Python from the postings (index/ranker.py)
-        build(gen, FIELD_BOOSTS)
+        build(gen, FIELD_BOOSTS, tapped)
     except Exception as e:  # a search still ranks the same, building the matrix in memory
         notify(f"warning: ranking matrix not written ({type(e).__name__}: {e})")
 
