@@ -94,11 +94,6 @@ def test_a_single_topic_file_without_sections_is_a_first_class_place(docs):
     assert not answer.abstained and answer.citations[0].corpus_path == "rollback.md"
 
 
-@pytest.mark.xfail(
-    reason="issue 10, open: on a three-file corpus without the encoder, rarity weights are too "
-    "flat for the place gate to see that 'Kafka' is missing (miss_max 0.39)",
-    strict=False,
-)
 def test_a_place_type_near_miss_is_abstained(docs):
     pipe = _pipeline(*docs)
     answer = pipe.ask("Which page covers streaming alerts to Kafka?")

@@ -21,6 +21,7 @@ needs_model = pytest.mark.skipif(
 # fitted gate like a near-miss negative, so the fitted pipeline abstains where the hand rules
 # answered. Kept as expected failures until the gate learns it on held-out corpora.
 PARAPHRASE_GAP = "issue 10: fitted gate abstains on encoder-only places"
+GAP = pytest.mark.xfail(reason=PARAPHRASE_GAP, strict=False)
 
 
 def run(*args: str):
@@ -178,15 +179,14 @@ def test_dev_set_with_paraphrases_meets_the_bar(searcher):
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("Which partnership covers car manufacturing?", "Automotive"),
+        pytest.param("Which partnership covers car manufacturing?", "Automotive", marks=GAP),
         ("Which partnership covers the electricity grid?", "Energy"),
-        ("Which partnership deals with digging tunnels?", "Tunnelling"),
-        ("Which partnership covers film and television?", "Creative"),
-        ("Which partnership covers nuclear power stations?", "Nuclear"),
-        ("Which partnership covers aircraft design?", "Aerospace"),
+        pytest.param("Which partnership deals with digging tunnels?", "Tunnelling", marks=GAP),
+        pytest.param("Which partnership covers film and television?", "Creative", marks=GAP),
+        pytest.param("Which partnership covers nuclear power stations?", "Nuclear", marks=GAP),
+        pytest.param("Which partnership covers aircraft design?", "Aerospace", marks=GAP),
     ],
 )
-@pytest.mark.xfail(reason=PARAPHRASE_GAP, strict=False)
 def test_held_out_paraphrases(searcher, question, expected):
     from ipsearch.answer import Pipeline
 
