@@ -1,0 +1,144 @@
+"""The whole fit: rankers, then gates on held-out rankings, then the thresholds (global and
+per group of answer types) where the gated decisions do best."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ipsearch.answer.analysis import ANSWER_KINDS
+from ipsearch.answer.builder import PLACE_ANSWERED
+from ipsearch.answer.model import PLACE_GATE_FEATURES, SPAN_GATE_FEATURES
+from ipsearch.answer.reader import CERTAIN_TYPES
+
+from .decide import decide, figures, worse
+from .gates import _rising, fit_one, gates_of, prob
+from .rankers import fit_rankers
+from .rows import doc_level, place_right
+
+MAX_WRONG = 0.05  # the issue's bound: wrong short answers ≤ 5% of a set's answerable items
+GRID = np.round(np.arange(0.05, 0.96, 0.025), 3)
+
+
+def fit(data: dict[str, list[dict]]) -> dict:
+    """Rankers on all of ``data``; gates on rankings each corpus got from rankers fitted
+    without it (so the gates learn how far a ranker's winner can be trusted on a new corpus);
+    thresholds where the gated decisions do best on ``data``."""
+    items = [it for v in data.values() for it in v]
+    m = fit_rankers(items)
+    g_items, g_rows = [], []
+    for name, v in data.items():
+        inner = fit_rankers([it for n, w in data.items() if n != name for it in w])
+        for it in v:
+            it["corpus"] = name
+        g_items += v
+        g_rows += [gates_of(it, inner) for it in v]
+    sp = [(g["span"][0], it["has_answers"] and g["span"][1]["right"])
+          for it, g in zip(g_items, g_rows, strict=True) if "span" in g
+          and (it["has_answers"] or it["negative"]) and it["type"] != "place"]  # fmt: skip
+    pl = [(g["place"][0], not it["negative"] and place_right(it, g["place"][1]))
+          for it, g in zip(g_items, g_rows, strict=True) if "place" in g
+          and (it["type"] in ("place", *PLACE_ANSWERED) or it["negative"])]  # fmt: skip
+    m["span_gate"] = fit_one(sp, monotone=_rising(SPAN_GATE_FEATURES))
+    m["place_gate"] = fit_one(pl, monotone=_rising(PLACE_GATE_FEATURES))
+    for g in g_rows:  # the gates' probabilities once: only the thresholds vary below
+        for k, v in g.items():
+            g[k] = (*v[:2], prob(m[f"{k}_gate"], v[0]))
+    best = None
+    for ts in safe_span_thresholds(m, g_items, g_rows):
+        for tp in GRID[::2]:
+            m["span_gate"]["threshold"], m["place_gate"]["threshold"] = ts, tp
+            u = figures(g_items, g_rows, m)["utility"]
+            if best is None or u > best[0]:
+                best = (u, ts, tp)
+    m["span_gate"]["threshold"], m["place_gate"]["threshold"] = float(best[1]), float(best[2])
+    by_type(m, g_items, g_rows)
+    m["span"]["threshold"] = m["place"]["threshold"] = 0.0
+    return m
+
+
+def span_wrongs(items: list[dict], rows: list[dict], m: dict) -> dict[str, int]:
+    """Wrong short answers to questions that want a value, per corpus."""
+    out: dict[str, int] = {}
+    for it, g in zip(items, rows, strict=True):
+        if it["type"] != "place" and it["has_answers"]:
+            r = decide(it, g, m)
+            out[it["corpus"]] = out.get(it["corpus"], 0) + (r["short"] and not r["right"])
+    return out
+
+
+def safe_span_thresholds(m: dict, items: list[dict], rows: list[dict]) -> list[float]:
+    """Span thresholds at which no training corpus gets more than ``MAX_WRONG`` of its
+    answerable questions wrong (or, if none does, those with the fewest at the worst corpus):
+    a threshold good on the pooled sets can still be lax for one kind of corpus, and the
+    next corpus may be of that kind."""
+    answerable: dict[str, int] = {}
+    for it in items:
+        if it["type"] != "place" and it["has_answers"]:
+            answerable[it["corpus"]] = answerable.get(it["corpus"], 0) + 1
+    worst = {}
+    m["place_gate"].setdefault("threshold", 1.0)  # place answers are never short here
+    for ts in GRID:
+        m["span_gate"]["threshold"] = ts
+        wrong = span_wrongs(items, rows, m)
+        worst[ts] = max((w / answerable[c] for c, w in wrong.items()), default=0.0)
+    floor = max(MAX_WRONG, min(worst.values()))
+    return [ts for ts in GRID if worst[ts] <= floor]
+
+
+def group_of(item: dict) -> str:
+    """Types share a threshold by how sure the wording is of the answer's kind: too few
+    held-out questions of one type to choose a threshold of its own. Place questions that ask
+    for a whole page ("which page covers") apart from those that ask for a section: how well a
+    page's title names the question differs from how well a section's text does, and a
+    corpus's sections need not be titled like another's pages."""
+    if item["type"] == "place":
+        return "page" if doc_level(item) else "place"
+    return "certain" if item["type"] in CERTAIN_TYPES else "open"
+
+
+def group_keys(group: str) -> list[str]:
+    """The ``by_type`` keys of a group's thresholds."""
+    if group in ("place", "page"):
+        return ["place/doc" if group == "page" else "place"]
+    return [t for t in ANSWER_KINDS if t != "place" and group_of({"type": t}) == group]
+
+
+def by_type(m: dict, items: list[dict], rows: list[dict]) -> None:
+    """Per group of answer types, the (span, place) thresholds where that group's held-out
+    decisions do best, kept where they beat the global pair; one group's decisions do not
+    depend on another's thresholds, so each is chosen alone. Stored per type."""
+    m["span_gate"]["by_type"], m["place_gate"]["by_type"] = {}, {}
+    for group in ("certain", "open", "place", "page"):
+        types = group_keys(group)
+        sel = [(it, g) for it, g in zip(items, rows, strict=True) if group_of(it) == group]
+        its, gs = [it for it, _ in sel], [g for _, g in sel]
+        base = figures(its, gs, m)
+        base_wrongs = span_wrongs(its, gs, m)
+        best = (base["utility"], None, None)
+        for ts in GRID if group not in ("place", "page") else [m["span_gate"]["threshold"]]:
+            for tp in GRID[::2]:
+                # A place group's own threshold may be stricter than the global one, not
+                # laxer: its few held-out questions come from the corpora whose pages are
+                # titled alike (measured LOCO, a laxer page threshold answered a GOV.UK
+                # place-type near miss).
+                if group in ("place", "page") and tp < m["place_gate"]["threshold"]:
+                    continue
+                for t in types:
+                    m["span_gate"]["by_type"][t], m["place_gate"]["by_type"][t] = ts, tp
+                f = figures(its, gs, m)
+                # Never bought with more wrong answers or answered negatives than the global
+                # pair gives, in all or in any one corpus: a handful of held-out near misses
+                # cannot vouch for a laxer gate.
+                by_corpus = span_wrongs(its, gs, m)
+                if (
+                    f["utility"] > best[0] + 1e-9
+                    and not worse(f, base)
+                    and all(w <= base_wrongs.get(c, 0) for c, w in by_corpus.items())
+                ):
+                    best = (f["utility"], float(ts), float(tp))
+        for t in types:
+            del m["span_gate"]["by_type"][t], m["place_gate"]["by_type"][t]
+            if best[1] is not None:
+                if group not in ("place", "page"):
+                    m["span_gate"]["by_type"][t] = best[1]
+                m["place_gate"]["by_type"][t] = best[2]
