@@ -3,6 +3,8 @@
 Headings are lines underlined with ``=``, ``-``, ``~``, ``^`` (setext, reStructuredText,
 AsciiDoc), numbered headings (``2.1 Scope``), and short lines standing alone. A file without
 underlined or numbered headings goes through headless-section recovery (``recover.py``).
+AsciiDoc delimited blocks (``----``, ``....``, ``====``, ...) are read whole, blank lines and
+all, so nothing inside one starts a section.
 """
 
 from __future__ import annotations
