@@ -89,3 +89,81 @@ def test_main_content_is_chosen(tmp_path):
     assert [b.text for b in doc.blocks()] == ["T", "Inside."]
     _, doc = parse(tmp_path, "<body><div>Outside</div><article><p>In article.</p></article></body>")
     assert [b.text for b in doc.blocks()] == ["In article."]
+
+
+def _paths(doc) -> list[list[str]]:
+    return [s.heading_path for s in doc.sections]
+
+
+def _sect(n: int, title: str, body: str) -> str:
+    """A DocBook section: its heading wrapped in ``titlepage`` divs, then its body."""
+    return (
+        f'<div class="sect{n}"><div class="titlepage"><div><div><h{n + 1}>{title}</h{n + 1}>'
+        f"</div></div></div>{body}</div>"
+    )
+
+
+def _note(title: str, text: str) -> str:
+    return f'<div class="note"><h3 class="title">{title}</h3><p>{text}</p></div>'
+
+
+def test_a_note_box_inside_a_section_does_not_close_it(tmp_path):
+    """A DocBook note, two notes in a row and a note before a deeper subsection stay in the
+    section they sit in; the text after them is still that section's."""
+    options = (
+        "<dl><dt>-a</dt><dd><p>All.</p>" + _note("Note", "Careful with a.") + "</dd>"
+        "<dt>-b</dt><dd><p>Both.</p>" + _note("Note", "One.") + _note("Tip", "Two.") + "</dd>"
+        "<dt>-c</dt><dd><p>Count rows.</p></dd></dl>"
+    )
+    body = _sect(1, "Options", options) + _sect(
+        1,
+        "Formats",
+        "<p>Intro.</p>"
+        + _sect(2, "Binary", "<p>Bin.</p>" + _note("Note", "Odd.") + "")
+        + _sect(2, "Text", "<p>Plain.</p>"),
+    )
+    _, doc = parse(tmp_path, f"<html><body><h1>Tool</h1>{body}</body></html>")
+    assert _paths(doc) == [
+        ["Tool"],
+        ["Tool", "Options"],
+        ["Tool", "Formats"],
+        ["Tool", "Formats", "Binary"],
+        ["Tool", "Formats", "Text"],
+    ]
+    options = doc.sections[1]
+    texts = [b.text for b in options.blocks]
+    assert "Careful with a." in texts and "Count rows." in texts and "Note" in texts
+    binary = doc.sections[3]
+    assert [b.text for b in binary.blocks if b.kind != "heading"] == ["Bin.", "Note", "Odd."]
+
+
+def test_a_box_closing_its_section_with_a_deeper_heading_is_a_child_section(tmp_path):
+    html = "<body><h1>T</h1>" + _sect(1, "Description", "<p>Text.</p>" + _note("Warning", "W."))
+    html += _sect(1, "Options", "<p>O.</p>") + "</body>"
+    _, doc = parse(tmp_path, html)
+    assert _paths(doc) == [["T"], ["T", "Description"], ["T", "Description", "Warning"],
+                           ["T", "Options"]]  # fmt: skip
+
+
+def test_flat_and_wrapped_section_headings_stay_sections(tmp_path):
+    """Headings that open no box (flat h2/p/h3), Sphinx's nested ``div.section`` and a page
+    whose last section is followed by page furniture are sections as before."""
+    flat = "<body><h1>T</h1><p>a</p><h2>A</h2><p>b</p><h3>B</h3><p>c</p><h2>C</h2><p>d</p></body>"
+    _, doc = parse(tmp_path, flat)
+    assert _paths(doc) == [["T"], ["T", "A"], ["T", "A", "B"], ["T", "C"]]
+    sphinx = (
+        '<body><div class="section"><h1>T</h1><p>a</p>'
+        '<div class="section"><h2>A</h2><p>b</p>'
+        '<div class="section"><h3>B</h3><p>c</p></div></div>'
+        '<div class="section"><h2>C</h2><p>d</p></div></div>'
+        '<div class="footer-links"><p>Prev Next</p></div></body>'
+    )
+    _, doc = parse(tmp_path, sphinx)
+    assert _paths(doc) == [["T"], ["T", "A"], ["T", "A", "B"], ["T", "C"]]
+    page = (
+        '<body><div class="refentry"><div class="refnamediv"><h2>tool</h2><p>does it</p></div>'
+        + "".join(f'<div class="refsect1"><h2>{t}</h2><p>{t} text</p></div>' for t in "XYZ")
+        + '</div><div class="navfooter"><p>Prev</p></div></body>'
+    )
+    _, doc = parse(tmp_path, page)
+    assert [p[-1] for p in _paths(doc)][-4:] == ["tool", "X", "Y", "Z"]

@@ -99,6 +99,53 @@ def test_a_delimited_listing_is_code_and_its_closing_line_no_underline():
     assert [(b.text, b.first, b.last) for b in code] == [("$ tool --all\nabc123 First line", 7, 8)]
 
 
+def test_nothing_inside_a_delimited_block_starts_a_section():
+    """A listing with blank lines inside, a one-line listing after a block with the same rule,
+    a literal block, a listing right under an underline, after ``+`` and after ``or:``."""
+    rule = "-" * 20
+    text = (
+        f"Tool\n====\n\nSCHEDULE\n--------\n\nThe schedule:\n\n{rule}\n# BEGIN SCHEDULE\n\n"
+        f"0 1 * * * run\n\n# END SCHEDULE\n{rule}\n\nAfter it.\n\n"
+        f"{rule}\n$ tool init\n$ tool add\n{rule}\n\nIt replies\n\n{rule}\nInitialized empty repo\n"
+        f"{rule}\n\n....\nLiteral Title Line\n\nmore\n....\n\n"
+        f"SYNOPSIS\n--------\n{rule}\ntool run\n{rule}\n\n"
+        f"1. Find it.\n+\n{rule}\nFound It\n{rule}\n\nor:\n{rule}\n$ tool b\nTool Output\n{rule}\n"
+    )
+    doc = parse_text(text, "txt", "tool.txt")
+    assert [s.heading_path for s in doc.sections] == [
+        ["Tool"],
+        ["Tool", "SCHEDULE"],
+        ["Tool", "SYNOPSIS"],
+    ]
+    code = [(b.first, b.last) for s in doc.sections for b in s.blocks if b.kind == "code"]
+    assert code[:4] == [(10, 14), (20, 21), (27, 27), (31, 33)]
+    assert len(code) == 7
+
+
+def test_an_example_block_is_text_without_headings():
+    doc = parse_text("Guide\n=====\n\n====\nExample Title\n\nSome prose.\n====\n", "txt", "g.txt")
+    assert [s.heading_path for s in doc.sections] == [["Guide"]]
+    assert [(b.kind, b.text, b.first) for b in doc.sections[0].blocks[1:]] == [
+        ("paragraph", "Example Title", 5),
+        ("paragraph", "Some prose.", 7),
+    ]
+
+
+def test_rst_overlined_titles_and_transitions_are_no_blocks():
+    text = (
+        '=======================\n"Quoted" Title of a FAQ\n=======================\n\n'
+        "Intro.\n\n--------------\n\nText.\n\nBasic Examples\n--------------\n\nMore.\n\n"
+        "-----\nRecap\n-----\n\nEnd.\n"
+    )
+    doc = parse_text(text, "txt", "faq.rst.txt")
+    assert [s.heading_path[-1] for s in doc.sections] == [
+        '"Quoted" Title of a FAQ',
+        "Basic Examples",
+        "Recap",
+    ]
+    assert not [b for b in doc.blocks() if b.kind == "code"]
+
+
 def test_label_lines_are_fields_of_their_section():
     doc = parse_text("Title\n\nOwner: Platform team\n\nText here.\n", "txt", "t.txt")
     field = next(b for b in doc.blocks() if b.kind == "field")

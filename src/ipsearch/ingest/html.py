@@ -36,6 +36,7 @@ INLINE = {
     "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "del", "ins",
     "font", "img", "wbr", "big", "tt", "strike", "output", "meter", "progress",
 }  # fmt: skip
+_NAMES = list(_HEADINGS)
 _KIND = {"li": "item", "dt": "term", "dd": "definition", "blockquote": "quote"}
 
 
@@ -62,8 +63,9 @@ class _Lines:
 
 
 class _Builder:
-    def __init__(self, lines: _Lines) -> None:
+    def __init__(self, lines: _Lines, root=None) -> None:
         self.lines = lines
+        self.root = root  # the main content element: boxes are looked for below it
         self.blocks: list[Block] = []
         self.headers: dict[int, list[str]] = {}  # id(table) → its header cells
 
@@ -176,7 +178,10 @@ class _Builder:
         if name in _HEADINGS:
             out: list[tuple[str, int]] = []
             end = self.pieces(tag, start, out)
-            self.emit("heading", out, level=_HEADINGS[name])
+            if _titles_a_box(tag, self.root):
+                self.emit("paragraph", out)
+            else:
+                self.emit("heading", out, level=_HEADINGS[name])
             return end
         if name == "pre":
             return self.pre(tag, start)
@@ -219,6 +224,78 @@ class _Builder:
         return max(line, self.end(tr))
 
 
+def _titles_a_box(heading, root) -> bool:
+    """The heading titles a box inside its section, not a section: a note, tip or warning
+    (DocBook's ``<div class="note"><h3>Note</h3>…</div>``, a callout) that closes while the
+    section it sits in goes on. By structure, not by class words: the heading opens a container
+    that holds no other heading (it is the container's first content, past wrappers that hold
+    the heading alone), and inside the enclosing section's container (the nearest ancestor
+    that opens with a heading) the next content after the box is no section heading, so that
+    text still belongs to the enclosing section. A heading that opens no container (flat
+    ``<h2>…<p>…<h3>``), or whose container runs to the next heading or to the end of the
+    enclosing section (``<section>``, DocBook ``sect1``), is a section heading."""
+    unit = heading  # the heading with its wrappers (DocBook's ``titlepage`` divs)
+    while unit.parent is not None and unit.parent is not root and _only(unit.parent, unit):
+        unit = unit.parent
+    box = unit
+    while (
+        box.parent is not None
+        and box.parent is not root
+        and _first_content(box.parent) is box
+        and len(box.parent.find_all(_NAMES, limit=2)) == 1
+    ):
+        box = box.parent
+    if box is unit or heading.find_previous(_NAMES) is None:
+        return False  # no container of its own, or no section around it
+    node = box
+    while node is not None and node is not root:
+        if node is not box and (outer := _leading_heading(node)) is not None:
+            # The container ends with the box. When the container is a section titled by
+            # ``outer`` (its first content is that heading, bare or wrapped), the box is a child
+            # section if its heading is deeper, else an aside whose heading would close the
+            # section it sits inside. A container of sections (DocBook ``refentry``) decides
+            # nothing: the box is its last section.
+            titled = _first_content(node).get_text().strip() == outer.get_text().strip()
+            return titled and _HEADINGS[heading.name] <= _HEADINGS[outer.name]
+        after = next((x for x in node.next_siblings if _has_content(x)), None)
+        if after is not None:
+            # A box followed by another (two notes in a row) is as much a box as the last;
+            # a heading deeper than the box's, outside its container, is no subsection of it.
+            nxt = _leading_heading(after)
+            if nxt is None or _HEADINGS[nxt.name] > _HEADINGS[heading.name]:
+                return True
+            return _titles_a_box(nxt, root)
+        node = node.parent
+    return False
+
+
+def _has_content(node) -> bool:
+    from bs4 import Comment, Tag
+
+    if isinstance(node, Tag):
+        return node.name not in _HIDDEN and bool(node.get_text().strip())
+    return not isinstance(node, Comment) and bool(str(node).strip())
+
+
+def _only(tag, child) -> bool:
+    return next((x for x in tag.children if _has_content(x) and x is not child), None) is None
+
+
+def _first_content(tag):
+    return next((x for x in tag.children if _has_content(x)), None)
+
+
+def _leading_heading(node):
+    """The heading ``node`` opens with, if it opens with one."""
+    from bs4 import Tag
+
+    while isinstance(node, Tag):
+        if node.name in _HEADINGS:
+            return node
+        node = _first_content(node)
+    return None
+
+
 def _main(soup):
     """The main content: <main>, [role=main], <article>, else <body>."""
     return (
@@ -250,8 +327,8 @@ def parse(text: str, source: str) -> Document:
     try:
         soup = BeautifulSoup(text, "html.parser")
         lines = _Lines(text)
-        builder = _Builder(lines)
         root = _main(soup)
+        builder = _Builder(lines, root)
         if root is soup:
             builder.walk(soup, 1)
         else:

@@ -3,12 +3,15 @@
 Headings are lines underlined with ``=``, ``-``, ``~``, ``^`` (setext, reStructuredText,
 AsciiDoc), numbered headings (``2.1 Scope``), and short lines standing alone. A file without
 underlined or numbered headings goes through headless-section recovery (``recover.py``).
+AsciiDoc delimited blocks (``----``, ``....``, ``====``, ...) are read whole, blank lines and
+all, so nothing inside one starts a section.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 
 from ipsearch.ingest.assemble import file_title, sections_from_blocks
 from ipsearch.ingest.labels import label_of
@@ -16,6 +19,8 @@ from ipsearch.ingest.model import Block, Document
 
 _LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d{1,3}[.)])\s+")
 _UNDERLINE = re.compile(r" {0,3}([=\-~^*+#])\1{2,}\s*")
+_RULE = re.compile(r" {0,3}([-=.*+_/])\1{3,}\s*")  # an AsciiDoc block delimiter
+_VERBATIM = "-.+/"  # listing, literal, passthrough, comment: lines kept as written
 _NUMBERED = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+[^\W\d_]")
 
 
@@ -58,12 +63,9 @@ def blocks_of(lines: Iterable[str]) -> tuple[list[Block], set[int]]:
     blocks: list[Block] = []
     marked: set[int] = set()
     order: list[str] = []  # underline characters in order of first use: rst's level rule
-    for first, last, run in _runs(lines):
-        if _delimited(run):
-            # A delimited listing (AsciiDoc ``----`` … ``----``): its lines are verbatim text,
-            # and its closing line is no heading's underline.
-            inner = run[1:-1]
-            blocks.append(Block("code", "\n".join(x.rstrip() for x in inner), first + 1, last - 1))
+    for first, last, run, delimited in _runs(lines):
+        if delimited:
+            blocks.extend(_delimited_blocks(run, first))
             continue
         under = _UNDERLINE.fullmatch(run[-1]) if len(run) >= 2 else None
         if under and not _UNDERLINE.fullmatch(run[-2]):
@@ -95,12 +97,13 @@ def blocks_of(lines: Iterable[str]) -> tuple[list[Block], set[int]]:
     return blocks, marked
 
 
-def _runs(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str]]]:
-    """Paragraph runs, a run split right after a heading's underline: AsciiDoc and man pages
-    put text directly under ``NAME`` / ``----`` with no blank line between."""
-    for first, last, run in paragraphs(lines):
-        if _delimited(run):
-            yield first, last, run
+def _runs(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str], bool]]:
+    """Paragraph runs (and delimited blocks, flagged), a run split right after a heading's
+    underline: AsciiDoc and man pages put text directly under ``NAME`` / ``----`` with no
+    blank line between."""
+    for first, last, run, delimited in _chunks(lines):
+        if delimited:
+            yield first, last, run, True
             continue
         start = 0
         for i in range(1, len(run) - 1):
@@ -110,18 +113,110 @@ def _runs(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str]]]:
                 and not _UNDERLINE.fullmatch(run[i - 1])
                 and looks_like_heading(run[i - 1])
             ):
-                yield first + start, first + i, run[start : i + 1]
+                yield first + start, first + i, run[start : i + 1], False
                 start = i + 1
-        yield first + start, last, run[start:]
+        yield first + start, last, run[start:], False
 
 
-def _delimited(run: list[str]) -> bool:
-    """Opens and closes with the same line of four or more ``-``/``=``/... characters: a
-    delimited block, not a title between an overline and an underline (those are 3 lines)."""
-    if len(run) < 4:
+def _chunks(lines: Iterable[str]) -> Iterator[tuple[int, int, list[str], bool]]:
+    """``paragraphs``, except that a delimited block (see ``_is_block``) is one run, blank
+    lines and all: nothing inside it may start a section or split it."""
+    numbered = enumerate(lines, 1)
+    pending: deque[tuple[int, str]] = deque()  # lines read ahead that were no block
+
+    def take() -> tuple[int, str] | None:
+        return pending.popleft() if pending else next(numbered, None)
+
+    plain: list[tuple[int, str]] = []  # the current paragraph, held until a blank line
+    known: set[str] = set()  # rules this file has used to delimit a block of several lines
+    while (item := take()) is not None:
+        no, line = item
+        if not line.strip():
+            yield from _paragraphs_at(plain)
+            plain = []
+            continue
+        if _RULE.fullmatch(line) and (not plain or _opens_below(plain)):
+            ahead = _block_end(line, take)
+            if _is_block(line, ahead, known):
+                if len(ahead) > 2:
+                    known.add(line.strip())
+                yield from _paragraphs_at(plain)
+                plain = []
+                yield no, ahead[-1][0], [line] + [x for _, x in ahead], True
+                continue
+            pending.extendleft(reversed(ahead))
+        plain.append(item)
+    yield from _paragraphs_at(plain)
+
+
+def _opens_below(numbered: list[tuple[int, str]]) -> bool:
+    """A block may open right below these lines: they end with a heading and its underline,
+    with AsciiDoc's list continuation ``+``, or with text no rule could underline (``or:``)."""
+    last = numbered[-1][1]
+    if last.strip() == "+" or not (_UNDERLINE.fullmatch(last) or looks_like_heading(last)):
+        return True
+    if len(numbered) < 2 or not _UNDERLINE.fullmatch(last):
         return False
-    top, bottom = run[0].strip(), run[-1].strip()
-    return top == bottom and len(top) >= 4 and bool(_UNDERLINE.fullmatch(run[0]))
+    return not _UNDERLINE.fullmatch(numbered[-2][1]) and looks_like_heading(numbered[-2][1])
+
+
+def _paragraphs_at(numbered: list[tuple[int, str]]) -> Iterator[tuple[int, int, list[str], bool]]:
+    if numbered:
+        offset = numbered[0][0] - 1
+        for first, last, run in paragraphs(x for _, x in numbered):
+            yield first + offset, last + offset, run, False
+
+
+def _block_end(opener: str, take: Callable[[], tuple[int, str] | None]) -> list[tuple[int, str]]:
+    """The lines after ``opener`` up to the next rule of its character (inclusive), or to the
+    end of the file when there is none. Only an identical rule closes a block: a shorter or
+    longer one is a heading's underline, so the opener was a transition, not a block."""
+    char = opener.strip()[0]
+    ahead: list[tuple[int, str]] = []
+    while (item := take()) is not None:
+        ahead.append(item)
+        rule = _UNDERLINE.fullmatch(item[1]) or _RULE.fullmatch(item[1])
+        if rule and rule.group(1) == char:
+            break
+    return ahead
+
+
+def _is_block(opener: str, ahead: list[tuple[int, str]], known: set[str]) -> bool:
+    """``opener`` … ``ahead[-1]`` is an AsciiDoc delimited block (listing ``----``, literal
+    ``....``, example ``====``, sidebar ``****``, quote ``____``, passthrough ``++++``,
+    comment ``////``), not a reStructuredText overlined title or two transitions."""
+    if not ahead or ahead[-1][1].strip() != opener.strip():
+        return False
+    inner = [x for _, x in ahead[:-1]]
+    if len(inner) == 1 and opener.strip() not in known and _UNDERLINE.fullmatch(opener):
+        # ``-----`` / ``Title`` / ``-----``: an overlined title when the rules cover the text
+        # and it reads as one (or the rules match it exactly, as rst's titles do), unless the
+        # file has already used this rule to delimit a block.
+        text, rule = inner[0].rstrip(), opener.strip()
+        covered = len(rule) >= len(text.strip())
+        return not (covered and (looks_like_heading(text) or len(rule) == len(text)))
+    if inner and not inner[0].strip():
+        # A rule with a blank line after it is also an rst transition; as a block it pads its
+        # content on both sides (a diagram), and a transition's next rule closes no padding.
+        return not inner[-1].strip()
+    return True
+
+
+def _delimited_blocks(run: list[str], first: int) -> list[Block]:
+    """A verbatim block's lines are one code block; a compound block's (example, sidebar,
+    quote) are text whose heading-like lines are no headings."""
+    inner = run[1:-1]
+    if not inner:
+        return []
+    if run[0].strip()[0] in _VERBATIM:
+        return [Block("code", "\n".join(x.rstrip() for x in inner), first + 1, first + len(inner))]
+    blocks, _ = blocks_of(inner)
+    for b in blocks:
+        b.first += first
+        b.last += first
+        if b.kind == "heading":
+            b.kind, b.level = "paragraph", 0
+    return blocks
 
 
 def _numbered_heading(run: list[str], text: str) -> bool:
