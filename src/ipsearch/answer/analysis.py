@@ -80,6 +80,13 @@ _MONEY_WORDS = re.compile(
 )
 _AUX = r"(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|must|may)"
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+# A token written as code: snake_case, dotted.names, --flags, paths, Rust paths, calls(),
+# CamelCase. The index keeps ``max_connections`` as one term: split into "max connections" the
+# question would miss the heaviest word of the section that answers it.
+_CODE_TOKEN = re.compile(
+    r"^(?:--?[A-Za-z][\w-]*(?:=\S+)?|\S*(?:\w_\w|\w\.\w|::|\w/\w|^/\w|\w\(\)|[a-z][A-Z])\S*)$"
+)
+_TOKEN_EDGE = "\"'“”‘’`,;:!?()[]{}<>"
 _EXPANSION = re.compile(
     r"\bwhat\s+(?:does|do|did|is|was)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?"
     r"[\"'“‘]?(?P<a>[A-Za-z][A-Za-z0-9&]{1,9})[\"'”’]?\s+(?:stand\s+for|short\s+for)\b"
@@ -123,6 +130,31 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def code_tokens(text: str) -> list[str]:
+    """The tokens of ``text`` written as code (see ``_CODE_TOKEN``), whole, as written."""
+    out = []
+    for raw in text.split():
+        tok = raw.strip(_TOKEN_EDGE)
+        tok = tok[:-1] if tok.endswith(".") else tok
+        if tok and _CODE_TOKEN.match(tok) and any(c.isalpha() for c in tok):
+            out.append(tok)
+    return out
+
+
+def focus_words(text: str) -> list[str]:
+    """Content words of a question in order: code tokens whole, other words as ``words``."""
+    codes = set(code_tokens(text))
+    out = []
+    for raw in text.split():
+        tok = raw.strip(_TOKEN_EDGE)
+        tok = tok[:-1] if tok.endswith(".") else tok
+        if tok in codes:
+            out.append(tok)
+        else:
+            out += [w for w in words(raw) if w.lower() not in QUESTION_WORDS]
+    return out
+
+
 def singular(word: str) -> str:
     w = word.lower()
     if w.endswith("ies") and len(w) > 4:
@@ -140,7 +172,7 @@ class QuestionAnalyzer:
 
     def run(self, question: str) -> Analysis:
         q = question.strip().rstrip("?!. ").strip()
-        focus = [w for w in words(q) if w.lower() not in QUESTION_WORDS]
+        focus = focus_words(q)
         a = Analysis(text=question, type="other", focus=focus)
         a.verb = _main_verb(q)
         a.field_words = _field_words(q)
