@@ -18,6 +18,8 @@ ANSWER_KINDS: dict[str, tuple[str, ...]] = {
     "number": ("number", "quantity", "cell", "field", "code"),
     "money": ("money", "cell", "field"),
     "duration": ("duration", "quantity", "cell", "field"),
+    "frequency": ("frequency", "duration", "cell", "field"),
+    "location": ("location", "url", "code", "cell", "field", "object"),
     "date": ("date", "clause", "cell", "field"),
     "quantity": ("quantity", "number", "cell", "field", "code"),
     "code": ("code", "flag", "cell", "field", "url", "object", "title"),
@@ -84,7 +86,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 # CamelCase. The index keeps ``max_connections`` as one term: split into "max connections" the
 # question would miss the heaviest word of the section that answers it.
 _CODE_TOKEN = re.compile(
-    r"^(?:--?[A-Za-z][\w-]*(?:=\S+)?|\S*(?:\w_\w|\w\.\w|::|\w/\w|^/\w|\w\(\)|[a-z][A-Z])\S*)$"
+    r"^(?:--?[A-Za-z][\w-]*(?:=\S+)?|\.\w\S*|\S*(?:\w_\w|\w\.\w|::|\w/\w|^/\w|\w\(\)|[a-z][A-Z])\S*)$"
 )
 _TOKEN_EDGE = "\"'“”‘’`,;:!?()[]{}<>"
 _EXPANSION = re.compile(
@@ -213,7 +215,11 @@ class QuestionAnalyzer:
         if re.match(r"^\s*how\s+much\b", low):
             # "How much memory": a quantity; money only when the wording is about paying.
             return "money" if _MONEY_WORDS.search(low) else "quantity"
-        if re.search(r"\bhow\s+(?:long|quickly|soon|often)\b", low):
+        if re.search(r"\bhow\s+(?:often|frequently)\b", low):
+            return "frequency"  # "daily", "every 10 minutes", "twice a year"
+        if re.match(r"^\s*where\b", low):
+            return "location"  # a path, a URL, a place "in/at/under" something
+        if re.search(r"\bhow\s+(?:long|quickly|soon)\b", low):
             return "duration"
         if re.search(r"\bhow\s+(?:big|large|small|heavy|fast)\b|\b(?:biggest|largest|maximum|"
                      r"max|smallest|minimum)\b", low):  # fmt: skip
