@@ -28,6 +28,8 @@ ANSWER_KINDS: dict[str, tuple[str, ...]] = {
     "name": ("name", "code", "cell", "field", "title", "object", "expansion"),
     "definition": ("object", "expansion", "cell", "field", "code"),
     "expansion": ("expansion",),
+    # "What is the default X": a setting's value, which may be a number, a word or code.
+    "value": ("field", "cell", "number", "quantity", "duration", "code", "object", "name"),
     "howto": ("code", "flag", "object"),
     "other": ("object", "name", "code", "cell", "field"),
 }
@@ -76,6 +78,8 @@ _FIELD = re.compile(
     r"\b(default|owner|retention|limit|maximum|minimum|timeout|version|size|url|port|"
     r"channel|author|authors|licen[cs]e|price|cost)\b"
 )
+# Attributes whose value a "what is the ATTRIBUTE of X" question asks for.
+_ATTRIBUTE = r"(?:default|maximum|minimum|max|min|limit|timeout|initial|current)"
 _MONEY_WORDS = re.compile(
     r"\b(?:cost|costs|pay|paid|price|fee|fees|charge|charged|spend|spent|"
     r"worth|budget|invest|invested|funding|money|salary|afford)\b"
@@ -240,6 +244,10 @@ class QuestionAnalyzer:
         ws = words(rest)[:6]
         if any(_numeric(ws[i : i + 2]) for i in range(len(ws) - 1)):
             return "number"
+        # "What is the default X" / "what's the default X": X's value, not what X is.
+        if re.match(rf"^(?:(?:is|are|was|were)\s+)?(?:the\s+|its\s+|[\w.-]+'s\s+)?{_ATTRIBUTE}\b",
+                    rest):  # fmt: skip
+            return "value"
         if re.search(r"\b(?:url|link|address|website)\b", rest):
             return "url"
         if re.search(r"\b(?:called|named|known\s+as)$", rest):
