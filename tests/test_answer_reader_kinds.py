@@ -52,6 +52,13 @@ def test_plain_words_are_no_code_tokens():
         ("Where are logs written?", "location"),
         ("Where does the manual explain hooks?", "place"),
         ("How long are backups retained?", "duration"),
+        ("What is the default value of worker_count?", "value"),
+        ("whats the default port", "value"),
+        ("What is the maximum size of a message?", "quantity"),
+        ("What is a default branch?", "definition"),
+        ("When I delete a branch, how do I get it back?", "howto"),
+        ("If a build fails, who is paged?", "person"),
+        ("When do developers join the rota?", "date"),
     ],
 )
 def test_how_often_and_where_types(question, kind):

@@ -186,7 +186,7 @@ class QuestionAnalyzer:
         if m:
             a.type, a.acronym = "expansion", m["a"] if "a" in m.groupdict() and m["a"] else m["b"]
             return a
-        a.type = self._type(q, a)
+        a.type = self._type(_main_clause(q), a)
         if a.type == "place" and a.noun:
             # "Which team covers X": every item is a team; X is what tells them apart.
             a.focus = [w for w in a.focus if singular(w) != a.noun] or a.focus
@@ -263,6 +263,19 @@ class QuestionAnalyzer:
         if re.match(r"^(?:is|are|was|were)\s+the\s+\w", rest) and head is None:
             return "name"
         return head or "name"
+
+
+_LEAD_CLAUSE = re.compile(
+    r"^\s*(?:when|if|once|after|before|whenever)\b[^,?]{3,100},\s*(?=(?:who|what|which|when|where|"
+    r"why|how|is|are|can|do|does|should)\b)",
+    re.I,
+)
+
+
+def _main_clause(q: str) -> str:
+    """The question without a leading condition: "When I empty a table, how do I ..." asks
+    how, not when."""
+    return _LEAD_CLAUSE.sub("", q, count=1)
 
 
 def _after(text: str, prefix: str) -> str | None:
