@@ -18,6 +18,8 @@ ANSWER_KINDS: dict[str, tuple[str, ...]] = {
     "number": ("number", "quantity", "cell", "field", "code"),
     "money": ("money", "cell", "field"),
     "duration": ("duration", "quantity", "cell", "field"),
+    "frequency": ("frequency", "duration", "cell", "field"),
+    "location": ("location", "url", "code", "cell", "field", "object"),
     "date": ("date", "clause", "cell", "field"),
     "quantity": ("quantity", "number", "cell", "field", "code"),
     "code": ("code", "flag", "cell", "field", "url", "object", "title"),
@@ -26,6 +28,8 @@ ANSWER_KINDS: dict[str, tuple[str, ...]] = {
     "name": ("name", "code", "cell", "field", "title", "object", "expansion"),
     "definition": ("object", "expansion", "cell", "field", "code"),
     "expansion": ("expansion",),
+    # "What is the default X": a setting's value, which may be a number, a word or code.
+    "value": ("field", "cell", "number", "quantity", "duration", "code", "object", "name"),
     "howto": ("code", "flag", "object"),
     "other": ("object", "name", "code", "cell", "field"),
 }
@@ -74,12 +78,21 @@ _FIELD = re.compile(
     r"\b(default|owner|retention|limit|maximum|minimum|timeout|version|size|url|port|"
     r"channel|author|authors|licen[cs]e|price|cost)\b"
 )
+# Attributes whose value a "what is the ATTRIBUTE of X" question asks for.
+_ATTRIBUTE = r"(?:default|maximum|minimum|max|min|limit|timeout|initial|current)"
 _MONEY_WORDS = re.compile(
     r"\b(?:cost|costs|pay|paid|price|fee|fees|charge|charged|spend|spent|"
     r"worth|budget|invest|invested|funding|money|salary|afford)\b"
 )
 _AUX = r"(?:is|are|was|were|do|does|did|can|could|should|would|will|has|have|had|must|may)"
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+# A token written as code: snake_case, dotted.names, --flags, paths, Rust paths, calls(),
+# CamelCase. The index keeps ``max_connections`` as one term: split into "max connections" the
+# question would miss the heaviest word of the section that answers it.
+_CODE_TOKEN = re.compile(
+    r"^(?:--?[A-Za-z][\w-]*(?:=\S+)?|\.\w\S*|\S*(?:\w_\w|\w\.\w|::|\w/\w|^/\w|\w\(\)|[a-z][A-Z])\S*)$"
+)
+_TOKEN_EDGE = "\"'“”‘’`,;:!?()[]{}<>"
 _EXPANSION = re.compile(
     r"\bwhat\s+(?:does|do|did|is|was)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?"
     r"[\"'“‘]?(?P<a>[A-Za-z][A-Za-z0-9&]{1,9})[\"'”’]?\s+(?:stand\s+for|short\s+for)\b"
@@ -123,6 +136,31 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def code_tokens(text: str) -> list[str]:
+    """The tokens of ``text`` written as code (see ``_CODE_TOKEN``), whole, as written."""
+    out = []
+    for raw in text.split():
+        tok = raw.strip(_TOKEN_EDGE)
+        tok = tok[:-1] if tok.endswith(".") else tok
+        if tok and _CODE_TOKEN.match(tok) and any(c.isalpha() for c in tok):
+            out.append(tok)
+    return out
+
+
+def focus_words(text: str) -> list[str]:
+    """Content words of a question in order: code tokens whole, other words as ``words``."""
+    codes = set(code_tokens(text))
+    out = []
+    for raw in text.split():
+        tok = raw.strip(_TOKEN_EDGE)
+        tok = tok[:-1] if tok.endswith(".") else tok
+        if tok in codes:
+            out.append(tok)
+        else:
+            out += [w for w in words(raw) if w.lower() not in QUESTION_WORDS]
+    return out
+
+
 def singular(word: str) -> str:
     w = word.lower()
     if w.endswith("ies") and len(w) > 4:
@@ -140,7 +178,7 @@ class QuestionAnalyzer:
 
     def run(self, question: str) -> Analysis:
         q = question.strip().rstrip("?!. ").strip()
-        focus = [w for w in words(q) if w.lower() not in QUESTION_WORDS]
+        focus = focus_words(q)
         a = Analysis(text=question, type="other", focus=focus)
         a.verb = _main_verb(q)
         a.field_words = _field_words(q)
@@ -148,7 +186,7 @@ class QuestionAnalyzer:
         if m:
             a.type, a.acronym = "expansion", m["a"] if "a" in m.groupdict() and m["a"] else m["b"]
             return a
-        a.type = self._type(q, a)
+        a.type = self._type(_main_clause(q), a)
         if a.type == "place" and a.noun:
             # "Which team covers X": every item is a team; X is what tells them apart.
             a.focus = [w for w in a.focus if singular(w) != a.noun] or a.focus
@@ -181,7 +219,11 @@ class QuestionAnalyzer:
         if re.match(r"^\s*how\s+much\b", low):
             # "How much memory": a quantity; money only when the wording is about paying.
             return "money" if _MONEY_WORDS.search(low) else "quantity"
-        if re.search(r"\bhow\s+(?:long|quickly|soon|often)\b", low):
+        if re.search(r"\bhow\s+(?:often|frequently)\b", low):
+            return "frequency"  # "daily", "every 10 minutes", "twice a year"
+        if re.match(r"^\s*where\b", low):
+            return "location"  # a path, a URL, a place "in/at/under" something
+        if re.search(r"\bhow\s+(?:long|quickly|soon)\b", low):
             return "duration"
         if re.search(r"\bhow\s+(?:big|large|small|heavy|fast)\b|\b(?:biggest|largest|maximum|"
                      r"max|smallest|minimum)\b", low):  # fmt: skip
@@ -202,6 +244,10 @@ class QuestionAnalyzer:
         ws = words(rest)[:6]
         if any(_numeric(ws[i : i + 2]) for i in range(len(ws) - 1)):
             return "number"
+        # "What is the default X" / "what's the default X": X's value, not what X is.
+        if re.match(rf"^(?:(?:is|are|was|were)\s+)?(?:the\s+|its\s+|[\w.-]+'s\s+)?{_ATTRIBUTE}\b",
+                    rest):  # fmt: skip
+            return "value"
         if re.search(r"\b(?:url|link|address|website)\b", rest):
             return "url"
         if re.search(r"\b(?:called|named|known\s+as)$", rest):
@@ -217,6 +263,19 @@ class QuestionAnalyzer:
         if re.match(r"^(?:is|are|was|were)\s+the\s+\w", rest) and head is None:
             return "name"
         return head or "name"
+
+
+_LEAD_CLAUSE = re.compile(
+    r"^\s*(?:when|if|once|after|before|whenever)\b[^,?]{3,100},\s*(?=(?:who|what|which|when|where|"
+    r"why|how|is|are|can|do|does|should)\b)",
+    re.I,
+)
+
+
+def _main_clause(q: str) -> str:
+    """The question without a leading condition: "When I empty a table, how do I ..." asks
+    how, not when."""
+    return _LEAD_CLAUSE.sub("", q, count=1)
 
 
 def _after(text: str, prefix: str) -> str | None:

@@ -22,7 +22,7 @@ SPAN_FEATURES = [
     "is_name", "is_code", "is_number", "cov_ctx_rel", "near_rel", "type_rel",
     "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun", "key_soft",
     "key_soft_rel", "cand_common", "cand_rare_rel", "field_near", "is_marked",
-    "echo", "inside", "in_top_place", "place_rel",
+    "echo", "inside", "in_top_place", "place_rel", "is_gloss",
 ]  # fmt: skip
 # Features measured against the best of the same question's rows: models compare candidates.
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
@@ -235,6 +235,8 @@ class Featurizer:
             if self.field_weights
             else 0.0,
             "is_marked": float("marked" in c.kinds),
+            # The term a NAME line or glossary entry defines ("ls - list directory contents").
+            "is_gloss": float("gloss" in c.kinds),
             "key_soft": soft_match(self.vocab.terms(key_words(label)), self.all_q_terms),
             "cand_common": max(shares, default=0.0),
             "cand_rare": 1.0 - max(shares, default=1.0),

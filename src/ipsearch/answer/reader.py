@@ -16,7 +16,7 @@ from functools import lru_cache
 from html import unescape
 from pathlib import Path
 
-from ipsearch.answer.analysis import Analysis
+from ipsearch.answer.analysis import Analysis, code_tokens
 from ipsearch.answer.passages import Passage
 
 MAX_WORDS = 12
@@ -44,6 +44,14 @@ PATTERNS: dict[str, re.Pattern] = {
     "duration": re.compile(
         rf"\b(?:\d[\d,.]*|an?|{_NUMW})(?:\s+an?)?\s*(?:-\s*)?(?:{_UNIT_TIME})\b", re.I
     ),
+    # How often: "daily", "every 10 minutes", "twice a week", "3 times per hour".
+    "frequency": re.compile(
+        r"\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually)\b"
+        rf"|\bevery\s+(?:(?:\d[\d,.]*|other|few|{_NUMW})\s+)?(?:{_UNIT_TIME}|night|morning)\b"
+        rf"|\b(?:once|twice|(?:\d+|{_NUMW})\s+times)\s+(?:a|an|per|each|every)\s+"
+        rf"(?:{_UNIT_TIME})\b",
+        re.I,
+    ),
     "quantity": re.compile(
         r"\b\d[\d,.]*\s?(?:[KMGTP]i?B|[KMGTP]i|bytes?|bits?|%|percent|ms|px|MHz|GHz|"
         r"requests|users|replicas|characters|lines|items|times)(?![\w])",
@@ -63,6 +71,16 @@ _OBJECT = re.compile(
     r"defaults?\s+to|defaulting\s+to|set\s+to|default:)\s+"
     r"(?P<o>[^,.;:()]{1,80})"
 )
+# Where: a path ("/etc/x", "~/.config/x", "$HOME/x", "docs/a.md"), a dotfile, or the place
+# a preposition of place names, read only for "where" questions (it is in most sentences).
+_PATH = re.compile(r"(?<![\w/.])(?:[~.]|\$\w+)?/[\w.$-]+(?:/[\w.$-]*)*|(?<![\w/.])[\w.-]+/[\w.-]+"
+                   r"(?:/[\w.-]*)*|(?<![\w/])\.[A-Za-z][\w.-]+")  # fmt: skip
+_PLACE_PHRASE = re.compile(
+    r"\b(?:in|at|under|inside|within|into|below|beneath|on)\s+(?P<l>(?:the|a|an|your|its|their|"
+    r"each|every)?\s*[^\s,.;:()]+(?:\s+[^\s,.;:()]+){0,6})"
+)
+# A manual's NAME line or a glossary entry: "ls - list directory contents" names a command.
+_GLOSS = re.compile(r"^(?P<t>[\w.+:-]+(?:\s[\w.+:-]+)?)\s+(?:-{1,2}|–|—)\s+\S")
 _CLAUSE = re.compile(r"\b(?:[Ww]hen|[Oo]nce|[Aa]fter|[Uu]ntil|[Bb]efore)\s+(?P<c>[^,.;:]{3,80})")
 _EXPANSION = re.compile(r"(?P<long>(?:[A-Z][\w-]*\s+(?:(?:for|and|of|the|&|in|on)\s+)*){1,8})"
                         r"\((?P<acr>[A-Z][A-Za-z0-9&]{1,9})\)")  # fmt: skip
@@ -78,7 +96,7 @@ _FUNCTION = set(_FUNCTION_WORDS.split())
 # Types a question states for sure: a candidate of no kind that answers it is not read.
 # Not "code": what a question calls a method or a type is often plain text in the source.
 CERTAIN_TYPES = {"person", "number", "money", "duration", "date", "quantity", "url", "channel",
-                 "expansion"}  # fmt: skip
+                 "expansion", "frequency"}  # fmt: skip
 _PASSIVE = re.compile(
     r"(?:[a-z]+ed|given|written|taken|shown|known|done|made|seen|set|run|kept|held|found)\b"
     r"(?:\s+(?:by|as|to|in|with|for|from|on|at|into|under))?\s*"
@@ -124,6 +142,12 @@ class Reader:
                 c.kinds.add(kind)
         if analysis.type in CERTAIN_TYPES:
             return [c for c in out.values() if c.kinds & set(analysis.kinds)]
+        if analysis.type == "code":
+            # "Which command renames X": the command the question already names is no answer.
+            named = {answer_key(w) for w in analysis.text.split()} | {
+                answer_key(w) for w in code_tokens(analysis.text)
+            }
+            return [c for c in out.values() if answer_key(c.text) not in named]
         return list(out.values())
 
     def spans(self, p: Passage, analysis: Analysis) -> list[tuple[str, int, int]]:
@@ -153,6 +177,15 @@ class Reader:
             i = text.index(":") + 1
             out.append(("object", i, min(len(text), i + 80)))
         out += [("clause", m.start("c"), m.end("c")) for m in _CLAUSE.finditer(text)]
+        if m := _GLOSS.match(text):
+            out += [(k, m.start("t"), m.end("t")) for k in ("code", "gloss")]
+        if analysis.type == "location":
+            out += [("location", m.start(), m.end()) for m in _PATH.finditer(text)]
+            for m in _PLACE_PHRASE.finditer(text):
+                a, obj = m.start("l"), m["l"]
+                if lead := _LEADING.match(obj):
+                    a += lead.end()
+                out.append(("location", a, m.end("l")))
         for m in _EXPANSION.finditer(text):
             out.append(("expansion", m.start("long"), m.end("long")))
         titled = p.kind in ("heading", "title") or (p.key or "").lower() == "title"

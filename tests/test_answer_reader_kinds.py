@@ -1,0 +1,94 @@
+"""Question analysis of code tokens, and the reader's frequency, location and command spans."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipsearch.answer.analysis import QuestionAnalyzer, code_tokens
+from ipsearch.answer.passages import Passage
+from ipsearch.answer.reader import Reader
+from ipsearch.models import Section
+
+
+def section() -> Section:
+    return Section(id="a.md#x", source="a.md", title="X", kind="section", first_line=1,
+                   last_line=9, text="", paragraphs=[])  # fmt: skip
+
+
+def _cands(text: str, question: str) -> dict[str, set[str]]:
+    p = Passage("sentence", text, 1, 1, section(), 0)
+    return {c.text: c.kinds for c in Reader().run(QuestionAnalyzer().run(question), [p])}
+
+
+@pytest.mark.parametrize(
+    ("question", "token"),
+    [
+        ("What is the default value of max_connections?", "max_connections"),
+        ("Which doc covers the pg_hba.conf file?", "pg_hba.conf"),
+        ("What does --force-with-lease do?", "--force-with-lease"),
+        ("Where is the .netrc file read?", ".netrc"),
+        ("What reads /etc/hosts first?", "/etc/hosts"),
+        ("What does std::mem::swap do?", "std::mem::swap"),
+        ("What does `os.path.join()` return?", "os.path.join"),
+    ],
+)
+def test_focus_keeps_code_tokens_whole(question, token):
+    a = QuestionAnalyzer().run(question)
+    assert token in a.focus
+    assert token in code_tokens(question)
+
+
+def test_plain_words_are_no_code_tokens():
+    assert code_tokens("How long are nightly backups kept, and why?") == []
+    assert QuestionAnalyzer().run("How long are backups kept?").focus == ["long", "backups", "kept"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How often does the cleanup job run?", "frequency"),
+        ("How frequently are reports sent?", "frequency"),
+        ("Where is the config file stored?", "location"),
+        ("Where are logs written?", "location"),
+        ("Where does the manual explain hooks?", "place"),
+        ("How long are backups retained?", "duration"),
+        ("What is the default value of worker_count?", "value"),
+        ("whats the default port", "value"),
+        ("What is the maximum size of a message?", "quantity"),
+        ("What is a default branch?", "definition"),
+        ("When I delete a branch, how do I get it back?", "howto"),
+        ("If a build fails, who is paged?", "person"),
+        ("When do developers join the rota?", "date"),
+    ],
+)
+def test_how_often_and_where_types(question, kind):
+    assert QuestionAnalyzer().run(question).type == kind
+
+
+def test_reader_frequency_spans():
+    q = "How often does the cleanup job run?"
+    got = _cands("The cleanup job runs weekly; the report runs every 10 minutes.", q)
+    assert "frequency" in got["weekly"]
+    assert "frequency" in got["every 10 minutes"]
+    got = _cands("Backups are checked twice a day and pruned once per month.", q)
+    assert {"twice a day", "once per month"} <= {t for t, k in got.items() if "frequency" in k}
+
+
+def test_reader_location_spans_only_for_where_questions():
+    text = "The settings file, kept in the home directory of each user, is read at start-up."
+    got = _cands(text, "Where is the settings file kept?")
+    assert "location" in got["home directory of each user"]
+    got = _cands("Logs go to /var/log/app/current and ~/.app/log.", "Where are logs written?")
+    assert "location" in got["/var/log/app/current"]
+    assert "location" in got["~/.app/log"]
+    other = _cands(text, "What is read at start-up?")
+    assert not any("location" in k for k in other.values())
+
+
+def test_reader_name_line_term_is_a_command_and_the_question_own_command_is_not():
+    got = _cands("lsblk - list block devices", "Which command lists block devices?")
+    assert {"code", "gloss"} <= got["lsblk"]
+    q = "Which command besides pack_files packs files?"
+    got = _cands("Use pack_files or zip_files to pack files.", q)
+    assert "code" in got["zip_files"]
+    assert "pack_files" not in got
