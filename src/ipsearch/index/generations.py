@@ -96,7 +96,6 @@ def write_files(
         sides.drop(rel)
 
     from ipsearch.index.parsepool import parse_all
-    from ipsearch.ingest import Skip, Unreadable
 
     entries: dict[str, dict] = {}
     jobs = [(f.path, f.rel, digest, f.size) for f, digest, _ in todo]
@@ -106,42 +105,17 @@ def write_files(
             progress(done, len(todo), f.rel)
         # Pulled after the progress call: in-process, the file is read only now.
         parsed = next(results)
-        try:
-            if parsed.error is not None:
-                raise parsed.error
-            sections = iter(parsed.sections)
-            first = next(sections, None)
-            if first is None:
-                raise Skip("no text a reader sees")
-        except Unreadable as e:
-            # Transient: keep what was indexed for it; it is read again next run.
-            report.skipped.append((f.rel, str(e)))
-            if known and f.rel in known:
-                entries[f.rel] = known[f.rel]
-            continue
-        except Skip as e:
-            report.skipped.append((f.rel, str(e)))
-            delete(f.rel)
-            # Remembered, so an unchanged skipped file is not re-read on every run.
-            entries[f.rel] = _skipped(f, digest, str(e))
-            continue
-        except (RecursionError, MemoryError, ValueError) as e:
-            # Like a skipped file: its old sections go (they no longer match the file) and
-            # the manifest remembers it, so it is not re-read on every query.
-            reason = f"could not be parsed ({type(e).__name__})"
-            report.skipped.append((f.rel, reason))
-            delete(f.rel)
-            entries[f.rel] = _skipped(f, digest, reason)
+        sections = _sections_or_skip(parsed, f, digest, report, entries, known, delete)
+        if sections is None:
             continue
         report.warnings.extend(parsed.warnings)
         delete(f.rel)
         count = 0
         # One section at a time: a large file's sections are made as they are written.
-        for s in itertools.chain([first], sections):
+        for s in sections:
             writer.add_document(**to_doc(s))
             sides.add([s])
             count += 1
-        del first, s
         entries[f.rel] = {
             "hash": digest,
             **stat_entry(f),
@@ -150,6 +124,41 @@ def write_files(
         }
         setattr(report, how, getattr(report, how) + 1)
     return entries
+
+
+def _sections_or_skip(parsed, f, digest: str, report: IngestReport, entries: dict, known, delete):
+    """The parsed file's sections as an iterator, or None once a file that cannot be indexed
+    is recorded in the report and the manifest entries."""
+    from ipsearch.ingest import Skip, Unreadable
+
+    try:
+        if parsed.error is not None:
+            raise parsed.error
+        sections = iter(parsed.sections)
+        first = next(sections, None)
+        if first is None:
+            raise Skip("no text a reader sees")
+    except Unreadable as e:
+        # Transient: keep what was indexed for it; it is read again next run.
+        report.skipped.append((f.rel, str(e)))
+        if known and f.rel in known:
+            entries[f.rel] = known[f.rel]
+        return None
+    except Skip as e:
+        report.skipped.append((f.rel, str(e)))
+        delete(f.rel)
+        # Remembered, so an unchanged skipped file is not re-read on every run.
+        entries[f.rel] = _skipped(f, digest, str(e))
+        return None
+    except (RecursionError, MemoryError, ValueError) as e:
+        # Like a skipped file: its old sections go (they no longer match the file) and
+        # the manifest remembers it, so it is not re-read on every query.
+        reason = f"could not be parsed ({type(e).__name__})"
+        report.skipped.append((f.rel, reason))
+        delete(f.rel)
+        entries[f.rel] = _skipped(f, digest, reason)
+        return None
+    return itertools.chain([first], sections)
 
 
 class Generations:
