@@ -21,7 +21,7 @@ from pathlib import Path
 # Run as a file, so the package beside it is found however the script is started.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from answer_fit import ROOT, rankers  # noqa: E402
+from answer_fit import ROOT  # noqa: E402
 from answer_fit.collect import load  # noqa: E402
 from answer_fit.report import cli_table, loco, write  # noqa: E402
 from answer_fit.thresholds import fit  # noqa: E402
@@ -39,16 +39,7 @@ def main() -> None:
     ap.add_argument("--cli", action="store_true",
                     help="only run `ipsearch eval` on each corpus with the weights fitted "
                          "without it (from --loco-dir) and print the table")  # fmt: skip
-    ap.add_argument(
-        "--span-ranker",
-        choices=("listwise", "pairwise"),
-        default="listwise",
-        help="how the span ranker is fitted (pairwise: the earlier fit, to compare)",
-    )
     args = ap.parse_args()
-    rankers.SPAN_FIT[0] = (
-        rankers.fit_listwise if args.span_ranker == "listwise" else rankers.fit_pairwise
-    )
     if args.cli:
         cli_table(args.loco_dir or Path("/tmp/ipsearch-loco"), args.index_root)
         return

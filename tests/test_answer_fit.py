@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 pytest.importorskip("sklearn")  # the `fit` extra
 
 from answer_fit.gates import fit_one  # noqa: E402
-from answer_fit.rankers import fit_listwise, fit_pairwise, shares  # noqa: E402
+from answer_fit.rankers import fit_listwise, shares  # noqa: E402
 from answer_fit.thresholds import group_keys  # noqa: E402
 
 from ipsearch.answer.analysis import ANSWER_KINDS  # noqa: E402
@@ -37,9 +37,8 @@ def _groups(seed: int = 0) -> list[tuple[list[list[float]], list[bool]]]:
     return out
 
 
-@pytest.mark.parametrize("fit", [fit_listwise, fit_pairwise])
-def test_ranker_puts_the_marked_candidate_first(fit) -> None:
-    model = fit(_groups())
+def test_ranker_puts_the_marked_candidate_first() -> None:
+    model = fit_listwise(_groups())
     assert model["coef"][0] > abs(model["coef"][1])
     held = _groups(seed=1)
     first = sum(oks[int(np.argmax(shares(model, xs)))] for xs, oks in held)
@@ -73,4 +72,3 @@ def test_script_keeps_its_flags() -> None:
     )
     for flag in ("--index-root", "--cache", "--reuse", "--no-write", "--loco-dir", "--cli"):
         assert flag in done.stdout
-    assert "--span-ranker" in done.stdout

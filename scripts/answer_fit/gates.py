@@ -71,20 +71,8 @@ def _rising(names: list[str]) -> list[int]:
     return [i for i, f in enumerate(names) if f.split("_")[0] in ("score", "margin")]
 
 
-_PROBS: dict[tuple[int, int], tuple[dict, list, float]] = {}
-
-
 def prob(m: dict, x: list[float]) -> float:
-    """A gate's probability, remembered: the threshold search asks for the same rows often."""
-    got = _PROBS.get((id(m), id(x)))
-    if got is not None and got[0] is m and got[1] is x:
-        return got[2]
-    value = _prob(m, x)
-    _PROBS[(id(m), id(x))] = (m, x, value)
-    return value
-
-
-def _prob(m: dict, x: list[float]) -> float:
+    """A gate's probability of one row (as ``Scorer.prob`` at query time)."""
     x = filled(np.array(x, dtype=float), m["mean"])
     z = m["intercept"] + float(np.dot(m["coef"], (x - m["mean"]) / m["scale"]))
     return 1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z))))

@@ -12,38 +12,8 @@ from .rows import filled, place_right
 # L2 strength of the listwise place ranker, as 1/C (measured LOCO: C = 0.1, 1 and 10 rank
 # alike; 1 kept).
 PLACE_LISTWISE_L2 = 1.0
-PAIRS = 40  # wrong candidates paired with each right one, per question
 # L2 strength of the listwise span ranker, per question in its log-likelihood.
 LISTWISE_L2 = 30.0
-
-
-def fit_pairwise(groups: list[tuple[list[list[float]], list[bool]]]) -> dict:
-    """A linear ranker from the candidates of each question: right above wrong, pair by pair
-    (each question weighs the same, however many candidates it has)."""
-    from sklearn.linear_model import LogisticRegression
-
-    x_all = np.array([x for xs, _ in groups for x in xs], dtype=float)
-    x_all = filled(x_all, np.nan_to_num(np.nanmean(x_all, axis=0)))
-    mean, scale = x_all.mean(axis=0), x_all.std(axis=0)
-    scale[scale == 0] = 1.0
-    rng = np.random.default_rng(0)
-    diffs, ys, ws = [], [], []
-    for xs, oks in groups:
-        z = (filled(np.array(xs, dtype=float), mean) - mean) / scale
-        right = [i for i, ok in enumerate(oks) if ok]
-        wrong = [i for i, ok in enumerate(oks) if not ok]
-        if not right or not wrong:
-            continue
-        wrong = list(rng.permutation(wrong)[:PAIRS]) if len(wrong) > PAIRS else wrong
-        pairs = [(r, w) for r in right[:5] for w in wrong]
-        for r, w in pairs:
-            diffs += [z[r] - z[w], z[w] - z[r]]
-            ys += [1, 0]
-            ws += [1.0 / len(pairs)] * 2
-    lr = LogisticRegression(C=0.2, max_iter=3000, fit_intercept=False)
-    lr.fit(np.array(diffs), np.array(ys), sample_weight=np.array(ws) * len(groups))
-    return {"coef": lr.coef_[0].tolist(), "intercept": 0.0,
-            "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
 
 
 def fit_listwise(
@@ -78,11 +48,8 @@ def fit_listwise(
             "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
 
 
-SPAN_FIT = [fit_listwise]  # set by --span-ranker
-
-
 def fit_rankers(items: list[dict]) -> dict:
-    span = SPAN_FIT[0]([([c["x"] for c in it["spans"]], [c["right"] for c in it["spans"]])
+    span = fit_listwise([([c["x"] for c in it["spans"]], [c["right"] for c in it["spans"]])
                          for it in items if it["has_answers"] and it["spans"]])  # fmt: skip
     place = fit_listwise([([p["x"] for p in it["places"]],
                            [place_right(it, p) for p in it["places"]])

@@ -97,14 +97,8 @@ def _record_lines(path: str, stamp: int, lines: tuple[int, int]) -> str | None:
 @lru_cache(maxsize=32)
 def _lines(path: str, _mtime_ns: int) -> list[str] | None:
     """The file's lines, as ``_document`` reads them (None where it would read nothing)."""
-    p = Path(path)
-    try:
-        text, _ = read_text(p, p.name)
-    except Skip:
-        return None
-    if len(text) > MAX_LINE_CHARS and longest_line(text) > MAX_LINE_CHARS:
-        return None
-    return split_lines(text)
+    text = _readable_text(Path(path))
+    return None if text is None else split_lines(text)
 
 
 @lru_cache(maxsize=32)
@@ -112,9 +106,21 @@ def _document(path: str, _mtime_ns: int) -> tuple[Document, list[str]] | None:
     # Keyed by modification time too, so an edited file is read afresh.
     p = Path(path)
     try:
-        text, _ = read_text(p, p.name)
-        if len(text) > MAX_LINE_CHARS and longest_line(text) > MAX_LINE_CHARS:
+        text = _readable_text(p)
+        if text is None:
             return None
         return parse_text(text, format_of(p) or "txt", p.name), split_lines(text)
-    except (Skip, RecursionError, ValueError):
+    except (RecursionError, ValueError):
         return None
+
+
+def _readable_text(p: Path) -> str | None:
+    """The file's text as ingest reads it; None for a file ingest skips or a line too long
+    to show."""
+    try:
+        text, _ = read_text(p, p.name)
+    except Skip:
+        return None
+    if len(text) > MAX_LINE_CHARS and longest_line(text) > MAX_LINE_CHARS:
+        return None
+    return text

@@ -58,8 +58,10 @@ class Pipeline:
         feats = Featurizer(self.vocab, a)
         feats.dense_known = bool(retrieved.dense)
         places = self.places.run(feats, retrieved)
-        read = self.reader.select(retrieved.passages, lambda p: feats.passage_cov(p)[0])
-        cands = [] if a.type == "place" else self.reader.run(a, read)
+        cands = []
+        if a.type != "place":  # a place question is answered by places, not spans
+            read = self.reader.select(retrieved.passages, lambda p: feats.passage_cov(p)[0])
+            cands = self.reader.run(a, read)
         cands = self.builder.score(feats, cands, places)
         ranked = sorted(retrieved.passages, key=lambda p: (-feats.passage_cov(p)[1], p.rank))
         nearest = [p for p in ranked if p.kind != "heading"][:NEAREST]

@@ -94,13 +94,13 @@ class AnswerBuilder:
     def score(
         self, feats: Featurizer, cands: list[Candidate], places: list[Place] | None = None
     ) -> list[Candidate]:
-        agree = Counter(answer_key(c.text) for c in cands)
-        for c in cands:
-            c.features = feats.span(c, agree[answer_key(c.text)])
+        keys = [answer_key(c.text) for c in cands]
+        agree = Counter(keys)
+        for c, key in zip(cands, keys, strict=True):
+            c.features = feats.span(c, agree[key])
         add_context(cands, places or [])
         add_relative([c.features for c in cands])
         own = self.models.span.shares([c.features for c in cands])
-        keys = [answer_key(c.text) for c in cands]
         for c, share in zip(cands, merge_shares(keys, own), strict=True):
             c.score = share
         # Equal answers share one score; the one the model likes best leads (and is cited).

@@ -99,6 +99,9 @@ class Featurizer:
         self.verb = set(vocab.terms(analysis.verb or ""))
         self.field_weights = dict.fromkeys(vocab.terms(" ".join(analysis.field_words)), 1.0)
         self._sec: dict[str, frozenset[str]] = {}
+        # id(passage) → its coverages: asked by the reader, the places, each span and the
+        # nearest list; the passages live as long as this question's Featurizer.
+        self._cov: dict[int, tuple[Passage, tuple[float, float, float]]] = {}
         self._hits: dict[tuple[str, str], list[tuple[int, int]]] = {}
         self.dense_known = True  # False when the encoder is off: dense features are left out
 
@@ -159,13 +162,20 @@ class Featurizer:
 
     # -- spans ------------------------------------------------------------------------------
     def passage_cov(self, p: Passage) -> tuple[float, float, float]:
+        """How well the passage alone, with its context, and its context alone cover the
+        question's terms."""
+        got = self._cov.get(id(p))
+        if got is not None and got[0] is p:
+            return got[1]
         own = frozenset(self.vocab.terms(p.text))
         ctx = frozenset(self.vocab.terms(" ".join(p.context)))
-        return (
+        cov = (
             coverage(own, self.weights),
             coverage(own | ctx, self.weights),
             coverage(ctx, self.weights),
         )
+        self._cov[id(p)] = (p, cov)
+        return cov
 
     def span(self, c: Candidate, agree: int) -> dict[str, float]:
         p = c.passage

@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
+from ipsearch.index.analysis import lower_words
+
 # (class, attribute) → Whoosh's own function, once replaced (tests compare the two paths)
 ORIGINALS: dict[tuple[type, str], object] = {}
 
@@ -65,12 +67,7 @@ def positions(value: str, chain) -> dict[str, list[int]]:
     """Each term of ``value`` with its positions, as the analyzer chain numbers them: a
     match's index, stop words then removed and the kept words renumbered on from the first."""
     pattern, stops, stem = chain
-    # Lowercasing ASCII never changes which characters are word characters; other text is
-    # lowercased a word at a time, as the filter does ("İ" lowercases to two characters).
-    if value.isascii():
-        words = pattern.findall(value.lower())
-    else:
-        words = [w.lower() for w in pattern.findall(value)]
+    words = lower_words(pattern, value)
     first = next((i for i, w in enumerate(words) if w not in stops), None)
     poses: dict[str, list[int]] = {}
     if first is None:
@@ -198,12 +195,18 @@ def _add_document(self, **fields) -> None:
     self.docnum += 1
 
 
+def _fixed_size(fieldname: str) -> int:
+    """Whoosh's own per-posting size estimate (tuple, field name, term, docnum, weight, value)
+    without the term's and the value's lengths: runs are spilled at the same points."""
+    return 48 + 21 + len(fieldname) + 26 + 34 + 21
+
+
 def _pool_extend(pool, fieldname: str, posts: list) -> None:
     """``_pool_add`` for a list of one field's postings."""
     if not posts:
         return
     pool.fieldnames.add(fieldname)
-    fixed = 48 + 21 + len(fieldname) + 26 + 34 + 21
+    fixed = _fixed_size(fieldname)
     pool.currentsize += sum(fixed + 2 * len(p[1]) + len(p[4] or "") for p in posts)
     pool.current.extend(posts)
     if pool.currentsize > pool.limit:
@@ -214,9 +217,7 @@ def _pool_add(self, item) -> None:
     """``PostingPool.add`` without its type assertions: the same size estimate, so runs are
     spilled at the same points."""
     self.fieldnames.add(item[0])
-    # tuple, field name, term, docnum, weight, value: Whoosh's own per-item estimate
-    size = 48 + 21 + len(item[0]) + 26 + 2 * len(item[1]) + 34 + 21 + len(item[4] or "")
-    self.currentsize += size
+    self.currentsize += _fixed_size(item[0]) + 2 * len(item[1]) + len(item[4] or "")
     if self.currentsize > self.limit:
         self.save()
     self.current.append(item)

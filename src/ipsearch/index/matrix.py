@@ -92,14 +92,11 @@ class FieldPostings:
         self.span[term] = (start, len(self.ids))
 
 
-def _segment_arrays(
-    reader, fields: list[str], tapped: list[FieldPostings] | None = None
-) -> dict[str, np.ndarray]:
-    """The matrix of one segment reader: vocabulary, CSR rows per (term, field), lengths.
-    ``tapped``: the segment's postings per field as they were written, if kept."""
+def _segment_arrays(reader, fields: list[str]) -> dict[str, np.ndarray]:
+    """The matrix of one segment reader: vocabulary, CSR rows per (term, field), lengths."""
     import numpy as np
 
-    per_field = tapped or [FieldPostings(reader, f) for f in fields]
+    per_field = [FieldPostings(reader, f) for f in fields]
     vocab, rows_ptr = _rows(per_field)
     docs = array("i")
     tfs = array("f")

@@ -221,6 +221,7 @@ class Matrix:
         that begins with it), as Whoosh's ``doc_frequency`` counts them: summed over segments,
         deleted sections included."""
         key, nf = term.encode("utf-8"), len(self.fields)
+        cols = [(f, self.fields.index(f)) for f in fields]
         out: dict[tuple[str, str], int] = {}
         for s in self.segments:
             indptr = s.a["indptr"]
@@ -229,8 +230,8 @@ class Matrix:
                 if r < 0:
                     continue
                 u = t.decode("utf-8")
-                for f in fields:
-                    row = r * nf + self.fields.index(f)
+                for f, col in cols:
+                    row = r * nf + col
                     if n := int(indptr[row + 1] - indptr[row]):
                         out[(f, u)] = out.get((f, u), 0) + n
         return out

@@ -146,8 +146,8 @@ class IndexStore(Generations):
                     return cat.sections(source, -1 if limit is None else limit, brief)
             except errors():
                 pass
+        # sections() is in (source, position) order already.
         found = [s for s in self.sections() if source is None or s.source == source]
-        found.sort(key=lambda s: (s.source, s.position))
         return found if limit is None else found[:limit]
 
     def scope(self, paths) -> list[Path]:

@@ -44,9 +44,9 @@ def section_words(s: Section) -> list[str]:
 
     body = "\n".join(index_text(s.blocks))
     text = index_form(" ".join([s.title, s.name or "", s.chair or "", body, *s.aliases]))
-    if text.isascii():  # lowercasing ASCII first splits it the same, at a fraction of the cost
-        return _word().findall(text.lower())
-    return [w.lower() for w in _word().findall(text)]
+    from ipsearch.index.analysis import lower_words
+
+    return lower_words(_word(), text)
 
 
 def read(gen: Path) -> dict[str, int] | None:
