@@ -77,9 +77,7 @@ def unavailable() -> str | None:
 @cache
 def model_id() -> str:
     """Identifies the model weights, so vectors made by another model are never mixed in."""
-    from ipsearch.embed import model_digest
-
-    return model_digest(model_dir())
+    return embedder().digest()
 
 
 @cache
