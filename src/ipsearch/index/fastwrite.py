@@ -20,47 +20,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from ipsearch.index.analysis import lower_words
+from ipsearch.index.analysis import lower_words, plain_chain
 
 # (class, attribute) → Whoosh's own function, once replaced (tests compare the two paths)
 ORIGINALS: dict[tuple[type, str], object] = {}
-
-
-def _chain(analyzer):
-    """(pattern, stop words, stemmer) when ``analyzer`` is exactly the
-    tokenizer → lowercase → stop → Snowball chain of ``text_analyzer``, else None."""
-    from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StopFilter
-
-    from ipsearch.index.analysis import SnowballStemFilter
-
-    if type(analyzer) is not CompositeAnalyzer or len(analyzer.items) != 4:
-        return None
-    tok, low, stop, stem = analyzer.items
-    if (
-        type(tok) is not RegexTokenizer
-        or tok.gaps
-        or tok.expression.groups  # findall would return the groups, not the matches
-        or type(low) is not LowercaseFilter
-        or type(stop) is not StopFilter
-        or not stop.renumber
-        or stop.min > 1  # a match is at least one character: only stop words are dropped
-        or stop.max is not None
-        or type(stem) is not SnowballStemFilter
-    ):
-        return None
-    return tok.expression, stop.stops, _stemmer(stem.algorithm)
-
-
-_STEMMERS: dict = {}
-
-
-def _stemmer(algorithm: str):
-    if algorithm not in _STEMMERS:
-        import Stemmer
-
-        # The same stemmer and cache size as SnowballStemFilter; stemWords stems a list in C.
-        _STEMMERS[algorithm] = Stemmer.Stemmer(algorithm, 100_000).stemWords
-    return _STEMMERS[algorithm]
 
 
 def positions(value: str, chain) -> dict[str, list[int]]:
@@ -108,20 +71,6 @@ def _positions_encode():
     return Positions.encode
 
 
-def _fast_word_values(original):
-    def word_values(self, value, analyzer, **kwargs) -> Iterator:
-        chain = _chain(analyzer) if isinstance(value, str) and kwargs == {"mode": "index"} else None
-        if chain is None:
-            yield from original(self, value, analyzer, **kwargs)
-            return
-        fb = self.field_boost
-        for w, n, vbytes in _encoded(self, value, chain):
-            # A token's boost is 1.0: the weight is the count as a float, as Whoosh sums it.
-            yield (w, n, float(n) * fb, vbytes)
-
-    return word_values
-
-
 def _postings(field, fieldname: str, value, docnum: int, boost: float):
     """A field value's postings for the pool, and the field length, made in one go on the
     fast path; None where Whoosh's own path applies."""
@@ -130,7 +79,7 @@ def _postings(field, fieldname: str, value, docnum: int, boost: float):
     fmt = field.format
     if type(fmt) is not Positions or not isinstance(value, str):
         return None
-    chain = _chain(field.analyzer)
+    chain = plain_chain(field.analyzer)
     if chain is None:
         return None
     fb = fmt.field_boost
@@ -319,11 +268,9 @@ def speed_up_writing() -> None:
     if ORIGINALS:
         return
     from whoosh.codec.whoosh3 import W3PostingsWriter
-    from whoosh.formats import Positions
     from whoosh.writing import PostingPool, SegmentWriter
 
     for cls, name, fast in [
-        (Positions, "word_values", _fast_word_values(Positions.word_values)),
         (SegmentWriter, "_flush_segment", _flush_segment),
         (SegmentWriter, "add_document", _add_document),
         (PostingPool, "add", _pool_add),
