@@ -11,13 +11,17 @@ per-token and per-posting Python:
 - field lengths at commit: ``add_postings`` asks the per-document reader for each posting's
   field length, decoding a column entry each time (once per posting, ~1.2 million calls for
   10,000 sections); they are read once per (section, field) instead.
+- sorted runs: the posting buffer spills to disk a batch of postings per ``marshal`` call,
+  not a pickle call per posting (``_write_run``).
 
-Any other analyzer, format or call takes Whoosh's own path.
+Every patch of Whoosh's writing code is installed here, by ``speed_up_writing``, and its
+original kept in ``ORIGINALS``. Any other analyzer, format or call takes Whoosh's own path.
 """
 
 from __future__ import annotations
 
 import functools
+import struct
 from collections.abc import Iterator
 
 from ipsearch.index.analysis import lower_words, plain_chain
@@ -263,6 +267,57 @@ def _flush_segment(self) -> None:
         pdr.close()
 
 
+_RUN_BATCH = 4096
+_RUN_SIZE = struct.Struct("<Q")  # a batch's length in bytes, before the batch
+
+
+def _write_run(self, f, items) -> None:
+    """``PostingPool._write_run`` a batch of postings at a time.
+
+    Whoosh spills its posting buffer to disk in sorted runs and merges them at commit, pickling
+    each posting on its own; with a bounded buffer (``generations.WRITER_MB``) a large ingest
+    writes several runs, and one pickle call per posting each way cost about a third of the
+    CPU of a 20 MB file. Lists of postings are written in one call each, with ``marshal``
+    (a run is read back by the process that wrote it; a batch of 4,096 postings dumps and loads
+    in ~1 ms against ~4.5 ms pickled); the order is unchanged.
+    """
+    import marshal
+
+    size = _RUN_SIZE
+
+    def flush(batch: list) -> None:
+        data = marshal.dumps(batch)
+        f.write(size.pack(len(data)))
+        f.write(data)
+
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= _RUN_BATCH:
+            flush(batch)
+            batch = []
+    if batch:
+        flush(batch)
+    f.close()
+
+
+def _read_run(self, path):
+    """``PostingPool._read_run`` for runs ``_write_run`` wrote."""
+    import marshal
+
+    size = _RUN_SIZE
+    f = self._open_run(path)
+    try:
+        while True:
+            head = f.read(size.size)
+            if len(head) < size.size:
+                return
+            yield from marshal.loads(f.read(size.unpack(head)[0]))
+    finally:
+        f.close()
+        self._remove_run(path)
+
+
 def speed_up_writing() -> None:
     """Install the fast paths (once per process; loads Whoosh's writing modules)."""
     if ORIGINALS:
@@ -274,6 +329,8 @@ def speed_up_writing() -> None:
         (SegmentWriter, "_flush_segment", _flush_segment),
         (SegmentWriter, "add_document", _add_document),
         (PostingPool, "add", _pool_add),
+        (PostingPool, "_write_run", _write_run),
+        (PostingPool, "_read_run", _read_run),
         (W3PostingsWriter, "add_posting", _add_posting),
     ]:
         ORIGINALS[cls, name] = getattr(cls, name)
