@@ -5,8 +5,8 @@ Loading the sentence encoder (onnxruntime, the tokenizer, the session) costs a o
 (an assistant retrying, a user paging through ``which`` answers) needs only its vector, which
 depends on the text and the model alone. Each vector is one small ``.npy`` file named by a
 hash of the model, its sequence length and the text, written atomically; a file that cannot
-be read or written only costs the embedding. The folder is pruned to the most recent
-``LIMIT`` files whenever a new vector is saved.
+be read or written only costs the embedding. When a new vector makes the folder hold more
+than ``LIMIT`` files, the oldest written are removed down to three quarters of it.
 """
 
 from __future__ import annotations
