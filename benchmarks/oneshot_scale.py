@@ -11,7 +11,10 @@ only refreshed). Then each command runs ``--runs`` times as its own process, out
 `search`, `ask`, `which` and `sections` (which prints every section). Reported per command:
 the median and slowest wall time and the median CPU time, beside ``python -c "import click"``
 (the floor of any click tool). ``--src`` times another source tree (e.g. a checkout of the
-previous commit) on the same corpora and indexes, for before/after figures. Issue 12's
+previous commit) on the same corpora and indexes, for before/after figures. A question's vector
+is saved in the cache folder (``WORK/cache``) and reused by the runs after the first;
+``--cold`` removes the saved vectors before each run, so `ask` and `which` load the encoder
+every time (the first time a question is asked). Issue 12's
 budgets: `ask` ≤ 500 ms at 20,732 and 51,830 sections, `which` and `sections` ≤ 300 ms at
 9,416, `search` ≤ 300 ms at 20,732.
 
@@ -27,6 +30,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,11 +50,14 @@ COMMANDS = {
 }
 
 
-def timed(cmd: list[str], env: dict, runs: int) -> dict:
+def timed(cmd: list[str], env: dict, runs: int, cold: Path | None = None) -> dict:
     """Median and slowest wall time, and median CPU time (user + system) of the process: on a
-    shared machine the CPU time says more than the wall time."""
+    shared machine the CPU time says more than the wall time. ``cold``: a folder removed
+    before each run (the saved query vectors)."""
     times, cpu = [], []
     for _ in range(runs):
+        if cold is not None:
+            shutil.rmtree(cold, ignore_errors=True)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -64,7 +71,9 @@ def timed(cmd: list[str], env: dict, runs: int) -> dict:
     }
 
 
-def measure(size: int, work: Path, scifact: Path, semantic: bool, runs: int, src: Path) -> dict:
+def measure(
+    size: int, work: Path, scifact: Path, semantic: bool, runs: int, src: Path, cold: bool
+) -> dict:
     corpus = work / f"corpus-{size}"
     if not corpus.exists():
         make_corpus(scifact, size, corpus)
@@ -74,13 +83,19 @@ def measure(size: int, work: Path, scifact: Path, semantic: bool, runs: int, src
         IPSEARCH_CORPUS=str(corpus),
         IPSEARCH_INDEX=str(work / f"index-{size}"),
         IPSEARCH_SEMANTIC="1" if semantic else "0",
+        IPSEARCH_CACHE=str(work / "cache"),
     )
+    saved = None
+    if cold:
+        from ipsearch.retrieval.querycache import FOLDER
+
+        saved = work / "cache" / FOLDER
     base = [sys.executable, "-m", "ipsearch"]
     subprocess.run([*base, "ingest"], env=env, check=True, capture_output=True)
     out: dict = {"sections": size, "semantic": semantic}
     for name, args in COMMANDS.items():
         subprocess.run([*base, *args], env=env, capture_output=True)  # warm the page cache
-        out[name] = timed([*base, *args], env, runs)
+        out[name] = timed([*base, *args], env, runs, saved)
     return out
 
 
@@ -97,6 +112,9 @@ def main() -> None:
     ap.add_argument("--work", type=Path)
     ap.add_argument("--src", type=Path, default=SRC, help="ipsearch source tree to time")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/oneshot_scale.json"))
+    ap.add_argument(
+        "--cold", action="store_true", help="remove the saved query vectors before each run"
+    )
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="oneshot-scale-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -107,13 +125,15 @@ def main() -> None:
         "load_average": os.getloadavg(),
         "runs": args.runs,
         "src": str(args.src),
+        "cold": args.cold,
         "import_click": floor,
     }
     click_ms = f"{floor['median_ms']:.0f} ms (cpu {floor['cpu_median_ms']:.0f})"
     print(f"python -c 'import click': {click_ms}", flush=True)
     result["sizes"] = {}
     for size in map(int, args.sizes.split(",")):
-        r = measure(size, work, args.scifact, size <= args.semantic_max, args.runs, args.src)
+        semantic = size <= args.semantic_max
+        r = measure(size, work, args.scifact, semantic, args.runs, args.src, args.cold)
         result["sizes"][str(size)] = r
         cells = "  ".join(
             f"{c} {r[c]['median_ms']:.0f} (cpu {r[c]['cpu_median_ms']:.0f})" for c in COMMANDS

@@ -44,9 +44,9 @@ def test_posting_runs_spilled_in_batches_merge_back_in_order(tmp_path):
     from whoosh.filedb.filestore import FileStorage
     from whoosh.writing import PostingPool
 
-    from ipsearch._whoosh import _RUN_BATCH, batch_sorting_runs
+    from ipsearch.index.fastwrite import _RUN_BATCH, speed_up_writing
 
-    batch_sorting_runs()
+    speed_up_writing()
     rng = random.Random(3)
     items = [
         ("body", f"w{rng.randint(0, 999)}".encode(), rng.randint(0, 10**6), 1.0, b"v")

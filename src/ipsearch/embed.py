@@ -107,6 +107,7 @@ class Embedder:
         self._tokenizer: tokenizers.Tokenizer | None = None
         self._input_names: set[str] = set()
         self._lock = threading.Lock()
+        self._digest: str | None = None
 
     @property
     def dimension(self) -> int:
@@ -220,7 +221,9 @@ class Embedder:
         return self.cache_dir / f"encoder-{self.digest()}-ort{runtime_version}.onnx"
 
     def digest(self) -> str:
-        return model_digest(self.model_dir, self.config["onnx_file"])
+        if self._digest is None:  # read once: the vectors' stamp and the graph cache both ask
+            self._digest = model_digest(self.model_dir, self.config["onnx_file"])
+        return self._digest
 
     # ---------------------------------------------------------------- embedding
     def embed(self, texts: Sequence[str]) -> np.ndarray:

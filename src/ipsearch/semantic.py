@@ -77,9 +77,7 @@ def unavailable() -> str | None:
 @cache
 def model_id() -> str:
     """Identifies the model weights, so vectors made by another model are never mixed in."""
-    from ipsearch.embed import model_digest
-
-    return model_digest(model_dir())
+    return embedder().digest()
 
 
 @cache
@@ -164,7 +162,7 @@ class SectionVectors:
     def __init__(
         self,
         ids: list[str],
-        hashes: list[str],
+        hashes: list[str] | None,
         matrix: np.ndarray,
         starts: np.ndarray,
         stamp: str,
@@ -172,10 +170,24 @@ class SectionVectors:
     ) -> None:
         self.ids = ids
         self.kinds = kinds or [""] * len(ids)
-        self.hashes = hashes
+        self._hashes = hashes
+        self._gen: Path | None = None
         self.matrix = matrix
         self.starts = starts
         self.stamp = stamp
+
+    @property
+    def hashes(self) -> list[str]:
+        """The hash of each section's embedded texts: read from the file only when asked (an
+        ingest reusing vectors asks; a query never does, and at 20,000 sections they cost it
+        ~10 ms)."""
+        if self._hashes is None:
+            import numpy as np
+
+            assert self._gen is not None
+            with np.load(self._gen / VECTORS, allow_pickle=False) as z:
+                self._hashes = z["hashes"].tolist()
+        return self._hashes
 
     def views(self, i: int) -> tuple[np.ndarray, list[int]]:
         end = self.starts[2 * i + 2] if 2 * i + 2 < len(self.starts) else len(self.matrix)
@@ -194,9 +206,11 @@ class SectionVectors:
                 # needs instead of the whole matrix at start-up.
                 stamp = str(z["stamp"])
                 matrix = np.load(gen / _rows_file(stamp), mmap_mode="r", allow_pickle=False)
-                return cls(
+                if "hashes" not in z.files:
+                    raise KeyError("hashes")
+                out = cls(
                     z["ids"].tolist(),
-                    z["hashes"].tolist(),
+                    None,
                     matrix.view(np.ndarray),
                     z["starts"].astype(np.int64, copy=False),
                     stamp,
@@ -204,6 +218,8 @@ class SectionVectors:
                 )
         except (OSError, ValueError, KeyError):
             return None
+        out._gen = gen
+        return out
 
     def save(self, gen: Path) -> None:
         import numpy as np

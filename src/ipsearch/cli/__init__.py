@@ -63,7 +63,7 @@ def _exit_now(e: SystemExit) -> None:
     import threading
 
     code = 0 if e.code is None else e.code
-    # Only daemon threads may be left (the encoder's loader): nothing waits for those.
+    # Only daemon threads may be left: nothing waits for those.
     others = [t for t in threading.enumerate() if t is not threading.current_thread()]
     if not isinstance(code, int) or any(not t.daemon for t in others):
         return

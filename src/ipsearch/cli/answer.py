@@ -36,7 +36,6 @@ def ask(app: App, question: tuple[str, ...], fmt: str, explain: bool, no_semanti
     if not text:
         raise UsageError("empty question")
     with open_searcher(app.fresh_store(), no_semantic) as s:
-        s.warm_dense()
         pipeline = Pipeline(s)
         answer = pipeline.ask(text)
         if explain:
@@ -71,7 +70,6 @@ def which(app: App, topic: tuple[str, ...], limit: int, no_semantic: bool) -> in
     if not text:
         raise UsageError("empty topic")
     with open_searcher(app.fresh_store(), no_semantic) as s:
-        s.warm_dense()
         result = Pipeline(s).which(text, limit=limit)
     if app.as_json:
         emit_json(topics_json(result))

@@ -34,11 +34,9 @@ def _writer(ix):
     """A Whoosh writer with a bounded posting buffer, its runs spilled in batches, and the
     ranked fields' postings kept for the BM25F matrix as they are written (``postings_tap``).
     Whoosh's writing module is loaded here, not at import: a search never writes."""
-    from ipsearch._whoosh import batch_sorting_runs
     from ipsearch.index.fastwrite import PostingsTap, speed_up_writing
     from ipsearch.index.schema import FIELD_BOOSTS
 
-    batch_sorting_runs()
     speed_up_writing()
     writer = ix.writer(limitmb=WRITER_MB)
     writer.postings_tap = PostingsTap(list(FIELD_BOOSTS))

@@ -43,6 +43,7 @@ class SmallRanker:
         self.n = reader.doc_count_all()
         self.deleted = set(range(self.n)) - set(reader.all_doc_ids())
         self._ids = None
+        self._nonempty: dict[str, bool] = {}
 
     def section_id(self, docnum: int) -> str:
         if self._ids is None:
@@ -53,11 +54,20 @@ class SmallRanker:
         """``Matrix.frequencies`` from Whoosh's term index."""
         reader, out = self.reader, {}
         for f in fields:
+            if not self._has_terms(f):
+                continue
             found = reader.expand_prefix(f, term) if prefix else [term] * ((f, term) in reader)
             for u in found:
                 u = u.decode("utf-8") if isinstance(u, bytes) else u
                 out[(f, u)] = reader.doc_frequency(f, u)
         return out
+
+    def _has_terms(self, field: str) -> bool:
+        """Whether any section has a word in ``field``: a prefix lookup in a field that has
+        none (``name`` in a corpus without names) still searches the whole term table."""
+        if field not in self._nonempty:
+            self._nonempty[field] = bool(self.reader.field_length(field))
+        return self._nonempty[field]
 
     def top(
         self, terms: list[str], limit: int, allowed=None

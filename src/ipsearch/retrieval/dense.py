@@ -12,12 +12,15 @@ from ipsearch import semantic
 if TYPE_CHECKING:
     import numpy as np
 
+    from ipsearch.retrieval.querycache import QueryVectors
+
 
 class Dense:
     """Cosine similarity of queries to the sections of one index generation."""
 
-    def __init__(self, vectors: semantic.SectionVectors) -> None:
+    def __init__(self, vectors: semantic.SectionVectors, saved: QueryVectors | None = None) -> None:
         self.vectors = vectors
+        self.saved = saved
         self._cache: dict[str, np.ndarray] = {}
 
     @classmethod
@@ -35,11 +38,17 @@ class Dense:
                 "(run `ipsearch ingest` to make them)",
             )
             return None
-        return cls(vectors)
+        return cls(vectors, _saved_queries())
 
     def embed(self, text: str) -> np.ndarray:
+        """The query's vector: remembered, saved by an earlier process, or embedded now."""
         if text not in self._cache:
-            self._cache[text] = semantic.embedder().embed([text])[0]
+            vec = self.saved.get(text) if self.saved else None
+            if vec is None:
+                vec = semantic.embedder().embed([text])[0]
+                if self.saved:
+                    self.saved.put(text, vec)
+            self._cache[text] = vec
         return self._cache[text]
 
     def scores(self, text: str, kinds: tuple[str, ...] | None = None) -> Scores:
@@ -62,6 +71,15 @@ class Dense:
             return []
         q = self.embed(text)
         return [float(v @ q) for v in semantic.embedder().embed(others)]
+
+
+def _saved_queries() -> QueryVectors | None:
+    from ipsearch.retrieval.querycache import QueryVectors
+
+    enc = semantic.embedder()
+    if enc.cache_dir is None:
+        return None
+    return QueryVectors(enc.cache_dir, f"{enc.digest()}/{enc.max_length}", enc.dimension)
 
 
 class Scores(Mapping[str, float]):

@@ -28,16 +28,6 @@ if TYPE_CHECKING:
     from ipsearch.retrieval.dense import Dense
 
 
-def _load_encoder() -> None:
-    import contextlib
-
-    from ipsearch import semantic
-
-    # A failure is said by the query's own embedding, which loads again.
-    with contextlib.suppress(Exception):
-        semantic.embedder().load()
-
-
 def _plain_question(text: str) -> str:
     """A question mark ending a word ends a question; it is not a one-letter wildcard."""
     return re.sub(r"(?<=\w)\?+(?=\s|$)", "", text)
@@ -100,18 +90,6 @@ class Searcher(SectionLookup):
             self._dense_tried = True
             self._dense = Dense.open(self.store.current(), self.store.manifest(), self.notify)
         return self._dense
-
-    def warm_dense(self) -> None:
-        """Start loading the sentence encoder in the background, for a caller that will embed
-        a query (when the index has vectors to compare it with): its tokenizer and ONNX session
-        load largely outside the GIL, so on a second core they overlap the keyword ranking
-        instead of following it. Failures are left to the first real embedding, which loads
-        again and reports them."""
-        if self.dense is None:  # off, or no vectors to compare a query with
-            return
-        import threading
-
-        threading.Thread(target=_load_encoder, name="ipsearch-encoder", daemon=True).start()
 
     def dense_scores(self, text: str, kinds: tuple[str, ...] | None = None) -> Mapping[str, float]:
         """Similarity of ``text`` to each section, or {} when semantic retrieval is off."""

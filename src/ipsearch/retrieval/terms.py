@@ -12,8 +12,9 @@ if TYPE_CHECKING:
 
 def analyze(searcher: Searcher, text: str) -> list[str]:
     """Index terms of ``text`` as the body field stems them (stop words dropped), in order."""
-    analyzer = searcher.schema["body"].analyzer
-    return [t.text for t in analyzer(text)]
+    from ipsearch.index.analysis import index_terms
+
+    return index_terms(searcher.schema["body"].analyzer, text)
 
 
 def term_spans(searcher: Searcher, text: str) -> list[tuple[str, int, int]]:
