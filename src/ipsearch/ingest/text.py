@@ -1,9 +1,10 @@
 """Plain text: paragraphs, list items, ``Label: value`` fields and heading-like lines.
 
 Tables and field lists drawn as reStructuredText draws them are rows and fields
-(``texttables.py``). Headings are lines underlined with ``=``, ``-``, ``~``, ``^`` (setext, reStructuredText,
-AsciiDoc), numbered headings (``2.1 Scope``), and short lines standing alone. A file without
-underlined or numbered headings goes through headless-section recovery (``recover.py``).
+(``texttables.py``). Headings are lines underlined with ``=``, ``-``, ``~``, ``^`` (setext,
+reStructuredText, AsciiDoc), numbered headings (``2.1 Scope``), and short lines standing
+alone. A file without underlined or numbered headings goes through headless-section recovery
+(``recover.py``).
 AsciiDoc delimited blocks (``----``, ``....``, ``====``, ...) are read whole, blank lines and
 all, so nothing inside one starts a section.
 """

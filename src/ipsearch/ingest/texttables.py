@@ -22,10 +22,11 @@ _FIELD = re.compile(r":(?P<key>[^:`\s][^:`]*?):(?:\s+(?P<value>.*))?")
 def table_blocks(run: list[str], first: int) -> list[Block] | None:
     """The row blocks of a paragraph run that is a grid or simple table, else None."""
     lines = [x.rstrip() for x in run]
-    if len(lines) >= 3 and _GRID_RULE.fullmatch(lines[0]) and _GRID_RULE.fullmatch(lines[-1]):
-        if all(x[:1] in "+|" for x in lines):
-            return _grid(lines, first)
-    if len(lines) >= 3 and _SIMPLE_RULE.fullmatch(lines[0]) and _SIMPLE_RULE.fullmatch(lines[-1]):
+    if len(lines) < 3:
+        return None
+    if _GRID_RULE.fullmatch(lines[0]) and _GRID_RULE.fullmatch(lines[-1]):
+        return _grid(lines, first) if all(x[:1] in "+|" for x in lines) else None
+    if _SIMPLE_RULE.fullmatch(lines[0]) and _SIMPLE_RULE.fullmatch(lines[-1]):
         return _simple(lines, first)
     return None
 
@@ -89,10 +90,12 @@ def _simple(lines: list[str], first: int) -> list[Block]:
             if i == head_end and blocks:
                 header = blocks[-1].cells
             continue
-        parts = [line[a:b].strip() for a, b in zip(starts, [*starts[1:], len(line) + 1])]
+        ends = [*starts[1:], len(line) + 1]
+        parts = [line[a:b].strip() for a, b in zip(starts, ends, strict=True)]
         if blocks and not parts[0] and i - 1 not in rules:  # continues the row above
             prev = blocks[-1]
-            merged = [" ".join(x for x in (c, p) if x) for c, p in zip(prev.cells, parts, strict=False)]
+            pairs = zip(prev.cells, parts, strict=False)
+            merged = [" ".join(x for x in pair if x) for pair in pairs]
             blocks[-1] = _row([[c] for c in merged], prev.first, first + i, prev.header)
             continue
         blocks.append(_row([[p] for p in parts], first + i, first + i, header))
