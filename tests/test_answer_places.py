@@ -123,3 +123,15 @@ def test_a_place_and_the_sections_inside_it_are_one_answer_for_the_gate():
     assert rival_scores(keys, shares, 0, False) == pytest.approx([0.8, 0.15, 0.05])
     assert rival_scores(keys, shares, 1, False) == pytest.approx([0.3, 0.5, 0.15, 0.05])
     assert rival_scores(keys, shares, 0, True) == pytest.approx([0.85, 0.15])
+
+
+def test_miss_rare_tells_a_word_the_corpus_never_uses_from_one_it_uses_elsewhere(docs):
+    """A paraphrase misses words the corpus uses on other pages; a question about something the
+    corpus does not hold misses the word that names it (rarity 1: no section uses it)."""
+    pipe = _pipeline(*docs)
+    elsewhere = pipe.trace("Which page covers alerts for a release?")
+    unseen = pipe.trace("Which page covers alerts for Kafka?")
+    top = {p.section.source: p.features for p in elsewhere.places}["monitoring.md"]
+    top_unseen = {p.section.source: p.features for p in unseen.places}["monitoring.md"]
+    assert 0 < top["miss_rare"] < 1
+    assert top_unseen["miss_rare"] == 1.0

@@ -35,7 +35,7 @@ PLACE_FEATURES = [
     "sec_score", "sec_rank", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
     "cov_path", "cov_best", "miss_max", "is_lead", "doc_level", "cov_section_rel", "cov_best_rel",
     "kw_rank", "dense_rank", "dense_z", "cov_label", "cov_lead", "cov_label_rel", "dense_z_rel",
-    "both_top", "miss_rare", "q_unseen",
+    "both_top", "miss_rare",
 ]  # fmt: skip
 
 
@@ -121,12 +121,6 @@ class Featurizer:
         missing = [w for t, w in self.weights.items() if not has_term(have, t)]
         return max(missing, default=0.0) / top
 
-    def q_unseen(self) -> float:
-        """Weighted share of the question's terms that no section of the corpus uses."""
-        total = sum(self.weights.values()) or 1.0
-        top = self.vocab.max_weight()
-        return sum(w for w in self.weights.values() if w >= top) / total
-
     def section_terms(self, s: Section) -> frozenset[str]:
         if s.id not in self._sec:
             head = " ".join([doc_title(s), *heading_path(s), s.source.replace("/", " ")])
@@ -160,7 +154,6 @@ class Featurizer:
                 "cov_best": best_passage_cov,
                 "miss_max": self.miss_max(have),
                 "miss_rare": self.miss_rare(have),
-                "q_unseen": self.q_unseen(),
                 "is_lead": float(s.level == 0 and s.kind in ("overview", "section", "record")),
                 "doc_level": float(self.a.doc_level),
                 # Keyword and dense evidence apart: agreement of the two says more than either.
