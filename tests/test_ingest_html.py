@@ -167,25 +167,3 @@ def test_flat_and_wrapped_section_headings_stay_sections(tmp_path):
     )
     _, doc = parse(tmp_path, page)
     assert [p[-1] for p in _paths(doc)][-4:] == ["tool", "X", "Y", "Z"]
-
-
-def test_a_table_of_links_is_a_link_bar_not_a_section(tmp_path):
-    """DocBook's Prev / Up / Home / Next tables above and below the page made a lead section
-    with the page's own title: a rival of the page's first section. A table of links with a
-    column of descriptions stays content."""
-    nav = (
-        '<table><tr><th colspan="3">Numeric Types</th></tr><tr><td><a href="a.html">Prev</a>'
-        '</td><td><a href="b.html">Up</a></td><td><a href="c.html">Next</a></td></tr></table>'
-    )
-    links = (
-        '<table><tr><td><a href="x.html">Alpha</a></td><td>What alpha does</td></tr>'
-        '<tr><td><a href="y.html">Bravo</a></td><td>What bravo does</td></tr></table>'
-    )
-    _, doc = parse(
-        tmp_path,
-        f"<body>{nav}\n<h2>Numeric Types</h2>\n<p>Integers.</p>\n{links}\n{nav}</body>",
-    )
-    assert [s.heading_path for s in doc.sections] == [["Numeric Types"]]
-    texts = [b.text for b in doc.blocks()]
-    assert not any("Prev" in t for t in texts)
-    assert "Alpha | What alpha does" in texts

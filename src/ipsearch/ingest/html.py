@@ -76,8 +76,6 @@ class _Builder:
             return False
         if tag.name in _HIDDEN or tag.name in _FURNITURE:
             return True
-        if tag.name == "table" and _link_bar(tag):
-            return True
         if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
             return True
         if (tag.get("role") or "").lower() in _FURNITURE_ROLES:
@@ -224,25 +222,6 @@ class _Builder:
             self.emit("row", spans, cells=cells, header=None if is_head else header)
             self.blocks[-1].text = " | ".join(cells)
         return max(line, self.end(tr))
-
-
-def _link_bar(table) -> bool:
-    """A table most of whose non-empty cells are one link each and nothing else: a bar of
-    links to other pages (DocBook's Prev / Up / Home / Next header and footer), page
-    furniture by structure, which would otherwise stand as a section of its own above the
-    page's first heading. A table of links with a column of descriptions is content."""
-    cells = [c for c in table.find_all(["td", "th"]) if c.get_text(strip=True)]
-    if len(cells) < 2 or table.find("table") is not None:
-        return False
-    links = sum(1 for c in cells if _only_link(c))
-    return links * 2 > len(cells)
-
-
-def _only_link(cell) -> bool:
-    """The cell's visible text is that of the links in it."""
-    text = cell.get_text(" ", strip=True)
-    linked = " ".join(a.get_text(" ", strip=True) for a in cell.find_all("a", href=True))
-    return bool(linked) and " ".join(text.split()) == " ".join(linked.split())
 
 
 def _titles_a_box(heading, root) -> bool:
