@@ -1,10 +1,8 @@
 """Plain text: paragraphs, list items, ``Label: value`` fields and heading-like lines.
 
-Tables and field lists drawn as reStructuredText draws them are rows and fields
-(``texttables.py``). Headings are lines underlined with ``=``, ``-``, ``~``, ``^`` (setext,
-reStructuredText, AsciiDoc), numbered headings (``2.1 Scope``), and short lines standing
-alone. A file without underlined or numbered headings goes through headless-section recovery
-(``recover.py``).
+Headings are lines underlined with ``=``, ``-``, ``~``, ``^`` (setext, reStructuredText,
+AsciiDoc), numbered headings (``2.1 Scope``), and short lines standing alone. A file without
+underlined or numbered headings goes through headless-section recovery (``recover.py``).
 AsciiDoc delimited blocks (``----``, ``....``, ``====``, ...) are read whole, blank lines and
 all, so nothing inside one starts a section.
 """
@@ -19,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from ipsearch.ingest.assemble import file_title, sections_from_blocks
 from ipsearch.ingest.labels import label_of
 from ipsearch.ingest.model import Block, Document
-from ipsearch.ingest.texttables import field_blocks, table_blocks
 
 _LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d{1,3}[.)])\s+")
 _UNDERLINE = re.compile(r" {0,3}([=\-~^*+#])\1{2,}\s*")
@@ -71,9 +68,6 @@ def blocks_of(lines: Iterable[str]) -> tuple[list[Block], set[int]]:
     for first, last, run, delimited in _runs(lines):
         if delimited:
             blocks.extend(_delimited_blocks(run, first))
-            continue
-        if (rows := table_blocks(run, first) or field_blocks(run, first)) is not None:
-            blocks.extend(rows)
             continue
         under = _UNDERLINE.fullmatch(run[-1]) if len(run) >= 2 else None
         if under and not _UNDERLINE.fullmatch(run[-2]):
