@@ -123,3 +123,42 @@ def test_a_place_and_the_sections_inside_it_are_one_answer_for_the_gate():
     assert rival_scores(keys, shares, 0, False) == pytest.approx([0.8, 0.15, 0.05])
     assert rival_scores(keys, shares, 1, False) == pytest.approx([0.3, 0.5, 0.15, 0.05])
     assert rival_scores(keys, shares, 0, True) == pytest.approx([0.85, 0.15])
+
+
+def test_miss_rare_tells_a_word_the_corpus_never_uses_from_one_it_uses_elsewhere(docs):
+    """A paraphrase misses words the corpus uses on other pages; a question about something the
+    corpus does not hold misses the word that names it (rarity 1: no section uses it)."""
+    pipe = _pipeline(*docs)
+    elsewhere = pipe.trace("Which page covers alerts for a release?")
+    unseen = pipe.trace("Which page covers alerts for Kafka?")
+    top = {p.section.source: p.features for p in elsewhere.places}["monitoring.md"]
+    top_unseen = {p.section.source: p.features for p in unseen.places}["monitoring.md"]
+    assert 0 < top["miss_rare"] < 1
+    assert top_unseen["miss_rare"] == 1.0
+
+
+def test_a_fragment_is_answered_as_the_page_that_includes_it(tmp_path):
+    """AsciiDoc ``include::``: a file another page pulls in is read as part of that page; a
+    question that asks for a page gets the including page, cited by its NAME line."""
+    from ipsearch.answer.which import includers
+
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "gitrevisions.txt").write_text(
+        "gitrevisions(7)\n===============\n\nNAME\n----\ngitrevisions - Naming commits for "
+        "Git\n\nDESCRIPTION\n-----------\n\nMany commands take commits.\n\n"
+        "include::revisions.txt[]\n"
+    )
+    (corpus / "revisions.txt").write_text(
+        "SPECIFYING RANGES\n-----------------\n\nA range of commits is written with two dots "
+        "between the ends of the range.\n"
+    )
+    (corpus / "other.txt").write_text("other(1)\n========\n\nNAME\n----\nother - Other things\n")
+    pipe = _pipeline(corpus, tmp_path / "index")
+    assert includers(pipe.searcher.store.sections()) == {"revisions.txt": "gitrevisions.txt"}
+    page = pipe.trace("Which page explains ranges of commits with two dots?")
+    assert page.analysis.doc_level
+    assert page.places[0].section.source == "gitrevisions.txt"
+    assert page.places[0].evidence.text.startswith("gitrevisions - Naming commits")
+    section = pipe.trace("How is a range of commits written?")
+    assert section.places[0].section.source == "revisions.txt"

@@ -66,3 +66,14 @@ def test_directives_cannot_read_other_files(tmp_path):
 def test_empty_document_is_skipped():
     with pytest.raises(Skip):
         parse(".. a comment only\n", "empty.rst")
+
+
+def test_unknown_role_in_a_table_cell_reads_as_its_text():
+    """docutils reports an unknown role (Sphinx's ``:func:``) inside the cell that holds it;
+    the report is no text of the page."""
+    text = (
+        "Title\n=====\n\n=========  ======\nName       Does\n=========  ======\n"
+        ":func:`a`  one\n=========  ======\n"
+    )
+    rows = [b for b in parse(text, "x.rst").blocks() if b.kind == "row"]
+    assert rows[-1].cells == [":func:`a`", "one"]

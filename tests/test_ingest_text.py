@@ -177,3 +177,10 @@ def test_enumeration_line_with_labels_ingests_in_linear_time(tmp_path):
 
 def test_split_lines_never_splits_on_form_feed_or_line_separator():
     assert split_lines("a\fb\u2028c\nd") == ["a\fb\u2028c", "d"]
+
+
+def test_asciidoc_includes_are_recorded_as_corpus_paths():
+    text = "git-x(1)\n========\n\nNAME\n----\ngit-x - Do x\n\ninclude::sub/frag.txt[]\n"
+    doc = parse_text(text, "txt", "man/git-x.txt")
+    assert doc.metadata == {"includes": "man/sub/frag.txt"}
+    assert parse_text("Title\n=====\n\nText.\n", "txt", "a.txt").metadata == {}

@@ -16,7 +16,7 @@ from ipsearch.answer.model import Models, load
 from ipsearch.answer.passages import Passage, PassageRetriever, Retrieved, SectionRanker
 from ipsearch.answer.reader import Candidate, Reader
 from ipsearch.answer.terms import Vocabulary
-from ipsearch.answer.which import ItemNouns, Place, PlaceRanker
+from ipsearch.answer.which import Includers, ItemNouns, Place, PlaceRanker
 from ipsearch.models import Answer, TopicMatch, TopicResult
 from ipsearch.retrieval.searcher import Searcher
 
@@ -46,7 +46,7 @@ class Pipeline:
         self.retriever = PassageRetriever(searcher, self.ranker)
         self.analyzer = QuestionAnalyzer(ItemNouns(searcher))
         self.reader = Reader(searcher.store.corpus)
-        self.places = PlaceRanker(self.models.place)
+        self.places = PlaceRanker(self.models.place, Includers(searcher))
         self.builder = AnswerBuilder(self.models, Citer(searcher.store.corpus))
 
     def trace(self, question: str) -> Trace:

@@ -35,7 +35,7 @@ PLACE_FEATURES = [
     "sec_score", "sec_rank", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
     "cov_path", "cov_best", "miss_max", "is_lead", "doc_level", "cov_section_rel", "cov_best_rel",
     "kw_rank", "dense_rank", "dense_z", "cov_label", "cov_lead", "cov_label_rel", "dense_z_rel",
-    "both_top",
+    "both_top", "miss_rare",
 ]  # fmt: skip
 
 
@@ -113,6 +113,14 @@ class Featurizer:
         missing = [w for t, w in self.weights.items() if not has_term(have, t)]
         return max(missing, default=0.0) / total
 
+    def miss_rare(self, have: frozenset[str]) -> float:
+        """How rare, across the corpus, the rarest question term the place lacks is (1: a word
+        the corpus never uses). A paraphrase misses words the corpus uses elsewhere; a
+        question about something the corpus does not hold misses the word that names it."""
+        top = self.vocab.max_weight()
+        missing = [w for t, w in self.weights.items() if not has_term(have, t)]
+        return max(missing, default=0.0) / top
+
     def section_terms(self, s: Section) -> frozenset[str]:
         if s.id not in self._sec:
             head = " ".join([doc_title(s), *heading_path(s), s.source.replace("/", " ")])
@@ -145,6 +153,7 @@ class Featurizer:
                 "cov_path": self.cov(path_words(s.source)),
                 "cov_best": best_passage_cov,
                 "miss_max": self.miss_max(have),
+                "miss_rare": self.miss_rare(have),
                 "is_lead": float(s.level == 0 and s.kind in ("overview", "section", "record")),
                 "doc_level": float(self.a.doc_level),
                 # Keyword and dense evidence apart: agreement of the two says more than either.

@@ -73,7 +73,10 @@ SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun"
 # places of one question) but not the gate: across corpora, how well a page's title names a
 # question depends on how the corpus titles its pages (measured leave-one-corpus-out, the gate
 # with them answered fewer right places on the seed, PostgreSQL and GOV.UK sets).
-PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max"]
+# How rare the missing words are tells a paraphrase (it misses words the corpus uses elsewhere)
+# from a question about something the corpus does not hold (it misses the word naming it).
+PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max",
+                   "miss_rare"]  # fmt: skip
 SPAN_GATE_FEATURES = ["score", "margin", "margin_log", "n_cands", "score_typed", "margin_typed",
                       *SPAN_GATE_BASE]  # fmt: skip
 # A place's share and margin also as log-odds: the shares of a confident ranker crowd near 1,

@@ -40,6 +40,10 @@ class Vocabulary:
             self._df.update(doc_frequencies(self.searcher, missing)[1])
         return {t: math.log((self.n + 1) / (self._df[t] + 0.5)) for t in terms}
 
+    def max_weight(self) -> float:
+        """The weight of a term no section uses: the top of the ``weights`` scale."""
+        return math.log((self.n + 1) / 0.5)
+
     def df_share(self, term: str) -> float:
         self.weights([term])
         return self._df[term] / self.n

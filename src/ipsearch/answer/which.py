@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 from ipsearch.answer.analysis import PLACE_NOUNS, singular, words
 from ipsearch.answer.features import Featurizer, add_relative
 from ipsearch.answer.model import Scorer
-from ipsearch.answer.passages import Passage, Retrieved, doc_title, heading_path
+from ipsearch.answer.passages import (
+    Passage,
+    Retrieved,
+    doc_title,
+    heading_path,
+    section_passages,
+)
 from ipsearch.models import Section
 
 if TYPE_CHECKING:
@@ -74,6 +80,47 @@ class ItemNouns:
         return noun in self._nouns
 
 
+# Where a page's summary sits: a man page's NAME comes right after its title.
+FIRST_SECTIONS = 3
+
+
+def includers(sections: Sequence[Section]) -> dict[str, str]:
+    """Included file → the file that includes it, for files of the collection that another of
+    its files pulls in (AsciiDoc ``include::``, recorded by the parser as ``includes``): a
+    fragment is read as part of the page that includes it, never as a page of its own. A file
+    two pages include has no one page and stays a page."""
+    indexed = {s.source for s in sections}
+    found: dict[str, set[str]] = {}
+    for s in sections:
+        for path in (s.metadata or {}).get("includes", "").split():
+            if path in indexed and path != s.source:
+                found.setdefault(path, set()).add(s.source)
+    return {frag: next(iter(by)) for frag, by in found.items() if len(by) == 1}
+
+
+class Includers:
+    """``includers`` of an open index, worked out on the first page-level question."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._map: dict[str, str] | None = None
+
+    def get(self, source: str) -> str | None:
+        if self._map is None:
+            make = lambda: sorted(includers(self.searcher.store.sections()).items())  # noqa: E731
+            self._map = dict(map(tuple, self.searcher.derived("includers", make, (includers,))))
+        return self._map.get(source)
+
+    def first_said(self, source: str) -> Passage | None:
+        """The first passage of a page that says something (below its title heading)."""
+        head = [s.id for s in self.searcher.store.outline(source, limit=FIRST_SECTIONS)]
+        for s in self.searcher.sections_by_id(head):
+            said = [p for p in section_passages(s) if p.kind != "heading"]
+            if said:
+                return said[0]
+        return None
+
+
 PlaceKey = tuple[str, tuple[str, ...], bool]
 
 
@@ -106,8 +153,9 @@ def rival_scores(
 class PlaceRanker:
     """Retrieved sections → places, most probable first."""
 
-    def __init__(self, scorer: Scorer) -> None:
+    def __init__(self, scorer: Scorer, pages: Includers | None = None) -> None:
         self.scorer = scorer
+        self.pages = pages
 
     def run(self, feats: Featurizer, retrieved: Retrieved) -> list[Place]:
         by_section: dict[str, list[Passage]] = {}
@@ -133,4 +181,13 @@ class PlaceRanker:
         for p, share in zip(out, self.scorer.shares([p.features for p in out]), strict=True):
             p.prob = share
         out.sort(key=lambda x: -x.prob)
+        if feats.a.doc_level and self.pages is not None:
+            out = [self.as_page(p) for p in out]
         return out
+
+    def as_page(self, place: Place) -> Place:
+        """A place in a fragment, to a question that asks for a page: the page that includes
+        the fragment, cited by what that page says first (its summary or NAME line)."""
+        page = self.pages.get(place.section.source)
+        said = self.pages.first_said(page) if page else None
+        return Place(said.section, place.features, place.prob, said) if said else place

@@ -57,6 +57,15 @@ def _lines_of(node) -> tuple[int, int] | None:
 
 
 def _flat(node) -> str:
+    """The node's text as the page shows it. docutils puts its report of an unknown role
+    (Sphinx's ``:func:``) inside a table cell next to the role's text: never page text."""
+    from docutils import nodes
+
+    reports = list(node.findall(nodes.system_message))
+    if reports:
+        node = node.deepcopy()
+        for report in list(node.findall(nodes.system_message)):
+            report.parent.remove(report)
     return " ".join(node.astext().split())
 
 

@@ -9,6 +9,7 @@ all, so nothing inside one starts a section.
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +23,7 @@ _UNDERLINE = re.compile(r" {0,3}([=\-~^*+#])\1{2,}\s*")
 _RULE = re.compile(r" {0,3}([-=.*+_/])\1{3,}\s*")  # an AsciiDoc block delimiter
 _VERBATIM = "-.+/"  # listing, literal, passthrough, comment: lines kept as written
 _NUMBERED = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+[^\W\d_]")
+_INCLUDE = re.compile(r"include::([^\[\s{}]+)\[[^\]]*\]")  # AsciiDoc, without attributes
 
 
 def looks_like_heading(line: str) -> bool:
@@ -267,6 +269,13 @@ def parse_lines(lines: Iterable[str], source: str) -> Document:
             if b.kind == "heading" and id(b) not in marked:
                 b.kind, b.level = "paragraph", 0  # a short line among marked headings is text
         sections = sections_from_blocks(blocks, title)
-    return Document(
-        source=source, format="txt", title=title, title_from=title_from, sections=sections
-    )
+    meta = {"includes": " ".join(found)} if (found := includes(blocks, source)) else {}
+    return Document(source, "txt", title, title_from, meta, sections)
+
+
+def includes(blocks: list[Block], source: str) -> list[str]:
+    """The files an AsciiDoc document pulls in (``include::revisions.txt[]``), as corpus
+    paths: the including page is where a reader meets their text."""
+    here = posixpath.dirname(source)
+    found = [m[1] for b in blocks if b.kind == "paragraph" and (m := _INCLUDE.fullmatch(b.text))]
+    return list(dict.fromkeys(posixpath.normpath(posixpath.join(here, f)) for f in found))
