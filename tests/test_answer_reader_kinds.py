@@ -92,3 +92,29 @@ def test_reader_name_line_term_is_a_command_and_the_question_own_command_is_not(
     got = _cands("Use pack_files or zip_files to pack files.", q)
     assert "code" in got["zip_files"]
     assert "pack_files" not in got
+
+
+def test_reader_numbers_written_in_words_make_quantities_and_durations():
+    q = "How much data does a chunk hold?"
+    got = _cands("Each chunk holds four megabytes (4MB) of data.", q)
+    assert "quantity" in got["four megabytes"] and "quantity" in got["4MB"]
+    got = _cands("The lock is held for two hours, then ten seconds.", "How long is the lock held?")
+    assert "duration" in got["two hours"] and "duration" in got["ten seconds"]
+    got = _cands("A word is sixty-four bits wide.", "How many bits wide is a word?")
+    assert "number" in got["sixty-four"] and "quantity" in got["sixty-four bits"]
+    assert "four" not in got  # part of "sixty-four", not a number of its own
+    got = _cands("It waits two hundred and fifty milliseconds.", "How long does it wait?")
+    assert "two hundred and fifty milliseconds" in got
+    got = _cands("Someone often goes halfway there.", "How many are there?")
+    assert not got  # number words inside other words are no numbers
+
+
+def test_reader_double_backtick_literals_are_read_whole(tmp_path):
+    line = "(default: ``True``) If true, words longer than :attr:`width` are broken."
+    (tmp_path / "a.rst").write_text(line + "\n")
+    p = Passage("sentence", line, 1, 1, Section(id="a.rst#x", source="a.rst", title="X",
+                kind="section", first_line=1, last_line=1, text="", paragraphs=[]), 0)  # fmt: skip
+    a = QuestionAnalyzer().run("What is the default of break_long_words?")
+    got = {c.text: c.kinds for c in Reader(tmp_path).run(a, [p])}
+    assert "marked" in got["True"] and "marked" in got["width"]
+    assert not any("If true" in t and "marked" in k for t, k in got.items())

@@ -23,12 +23,20 @@ MAX_WORDS = 12
 # Plain-text formats whose source marks code with backticks (Markdown, reStructuredText,
 # AsciiDoc).
 MARKED_CODE = (".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc")
-_MARKED = re.compile(r"`([^`]+)`")
+# ``literal`` (reST) before `code`: a lone pair would read the text between two literals.
+_MARKED = re.compile(r"``(?P<d>[^`]+)``|`(?P<s>[^`]+)`")
 _HTML_CODE = re.compile(r"<(code|tt|kbd|samp|var|literal)\b[^>]*>(?P<c>.*?)</\1>", re.I)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_NUM_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
-              "thirty forty fifty hundred dozen half")  # fmt: skip
-_NUMW = "|".join(_NUM_WORDS.split())
+# Numbers written in words: "four", "sixty-four", "two hundred", "a dozen", "half".
+_UNITS_W = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+            "fifteen sixteen seventeen eighteen nineteen")  # fmt: skip
+_TENS_W = "twenty thirty forty fifty sixty seventy eighty ninety"
+_ONE_W = rf"(?:(?:{'|'.join(_TENS_W.split())})(?:[-\s](?:{'|'.join(_UNITS_W.split()[1:10])}))?" \
+         rf"|{'|'.join(sorted(_UNITS_W.split(), key=len, reverse=True))})"  # fmt: skip
+_SCALE_W = r"(?:hundred|thousand|million|billion)"
+_NUMW = (rf"(?:{_ONE_W}(?:\s+{_SCALE_W}(?:\s+(?:and\s+)?{_ONE_W})?)?"
+         rf"|(?:an?\s+)?(?:dozen|{_SCALE_W})|half)(?!\w)")  # fmt: skip
+_UNIT_SIZE = r"(?:[KMGTP]i?B|[KMGTP]i|(?:kilo|mega|giga|tera|peta|[kmgtp]i?)?(?:bytes?|bits?))"
 _UNIT_TIME = r"(?:milli)?seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
 PATTERNS: dict[str, re.Pattern] = {
     "money": re.compile(
@@ -53,11 +61,11 @@ PATTERNS: dict[str, re.Pattern] = {
         re.I,
     ),
     "quantity": re.compile(
-        r"\b\d[\d,.]*\s?(?:[KMGTP]i?B|[KMGTP]i|bytes?|bits?|%|percent|ms|px|MHz|GHz|"
-        r"requests|users|replicas|characters|lines|items|times)(?![\w])",
+        rf"(?:\b\d[\d,.]*\s?-?|\b{_NUMW}[\s-])(?:{_UNIT_SIZE}|%|percent|per\s+cent|ms|px|MHz|"
+        r"GHz|requests|users|replicas|characters|lines|items|times)(?![\w])",
         re.I,
     ),
-    "number": re.compile(rf"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.])|\b(?:{_NUMW})\b", re.I),
+    "number": re.compile(rf"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.])|\b{_NUMW}", re.I),
     "url": re.compile(r"\bhttps?://[^\s)>\]]+|\b[\w-]+(?:\.[\w-]+){2,}(?:/[\w./-]*)+"),
     "flag": re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(?:=\S+)?"),
     "channel": re.compile(r"(?<![\w&])#[A-Za-z][\w-]+"),
@@ -205,7 +213,8 @@ class Reader:
         for line in raw[p.first - 1 : p.last]:
             for m in (_HTML_CODE if html else _MARKED).finditer(line):
                 # A reST role's "~mod.name" shows only "name".
-                v = unescape(re.sub(r"<[^>]+>", "", m["c"])) if html else m[1].lstrip("!")
+                raw_v = m["c"] if html else (m["d"] or m["s"])
+                v = unescape(re.sub(r"<[^>]+>", "", raw_v)) if html else raw_v.lstrip("!")
                 v = v[1:].rsplit(".", 1)[-1] if v.startswith("~") else v
                 i = p.text.find(v) if v else -1
                 if i >= 0:
