@@ -133,3 +133,14 @@ def test_object_of_a_passive_verb_is_what_follows_it_never_the_participle():
     assert objects("The fund is managed by the regional agency.") == {"regional agency"}
     assert objects("If the mode is omitted, it defaults to --soft.") == {"--soft"}
     assert objects("The limit is set to 40.") == {"40"}
+
+
+def test_a_quantity_counts_the_question_noun_in_its_own_unit(searcher):
+    a = QuestionAnalyzer().run("How many cores should a build use?")
+    feats = Featurizer(Vocabulary(searcher), a)
+    p = Passage("sentence", "Use 8 cores (16 threads) for builds.", 1, 1, section(), 0)
+    assert feats.span(_cand(p, "8 cores", {"quantity"}), 1)["counts_noun"] == 1.0
+    assert feats.span(_cand(p, "8", {"number"}), 1)["counts_noun"] == 1.0
+    assert feats.span(_cand(p, "16 threads", {"quantity"}), 1)["counts_noun"] == 0.0
+    assert a.noun == "cores"  # not "cores should": the verb is no part of what is counted
+    assert QuestionAnalyzer().run("How many worker processes run?").noun == "worker processes"

@@ -279,7 +279,10 @@ def _main_clause(q: str) -> str:
 
 
 def _after(text: str, prefix: str) -> str | None:
-    m = re.match(rf"^\s*{prefix}(?P<n>[\w-]+(?:\s+[\w-]+)?)", text)
+    # The noun is one or two words, never the verb or preposition after it ("how many bytes
+    # should", "how many bytes of"): those would ask the value's neighbours for a verb.
+    stop = rf"(?!(?:{_AUX}|of|in|on|at|to|for|by|per)\b)"
+    m = re.match(rf"^\s*{prefix}(?P<n>[\w-]+(?:\s+{stop}[\w-]+)?)", text)
     return m["n"] if m else None
 
 

@@ -223,7 +223,7 @@ class Featurizer:
                 "is_number": float(
                     bool(c.kinds & {"number", "quantity", "money", "duration", "date"})
                 ),
-                "counts_noun": self.counts_noun(p.text, c.end),
+                "counts_noun": self.counts_noun(p.text, c.start, c.end),
                 # The question's wording fixes the answer's kind ("how many", "when", "who").
                 "certain": float(self.a.type in CERTAIN_TYPES),
                 # A field (or column) named by the question: "who chairs" ↔ "Chaired by: X".
@@ -256,13 +256,15 @@ class Featurizer:
             ),
         }
 
-    def counts_noun(self, text: str, end: int) -> float:
+    def counts_noun(self, text: str, start: int, end: int) -> float:
         """Share of the question's noun ("how many workers") in the words right after the
-        span ("4 workers"): the value counts or measures what was asked about."""
+        value ("4 workers", or within a quantity's own unit: "8 cores" for "how many cores"):
+        the value counts or measures what was asked about."""
         noun = set(self.vocab.terms(self.a.noun or ""))
         if not noun:
             return 0.0
-        after = frozenset(self.vocab.terms(" ".join(text[end:].split()[:4])))
+        words = text[start:end].split()[1:] + text[end:].split()[:4]
+        after = frozenset(self.vocab.terms(" ".join(words)))
         return sum(has_term(after, t) for t in noun) / len(noun)
 
     def near(self, text: str, start: int, end: int, weights: dict | None = None) -> float:
