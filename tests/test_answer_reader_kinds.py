@@ -118,3 +118,16 @@ def test_reader_double_backtick_literals_are_read_whole(tmp_path):
     got = {c.text: c.kinds for c in Reader(tmp_path).run(a, [p])}
     assert "marked" in got["True"] and "marked" in got["width"]
     assert not any("If true" in t and "marked" in k for t, k in got.items())
+
+
+def test_reader_marked_spans_run_over_line_breaks_and_links_are_no_code(tmp_path):
+    lines = ["The mean is affected by `outliers", "<https://example.org/o>`_ and is not", "robust;"
+             " see :func:`median` here."]  # fmt: skip
+    (tmp_path / "a.rst").write_text("\n".join(lines) + "\n")
+    s = Section(id="a.rst#x", source="a.rst", title="X", kind="section", first_line=1,
+                last_line=3, text="", paragraphs=[])  # fmt: skip
+    p = Passage("sentence", " ".join(lines), 1, 3, s, 0)
+    a = QuestionAnalyzer().run("Which function gives the middle value?")
+    got = {c.text: c.kinds for c in Reader(tmp_path).run(a, [p])}
+    assert "marked" in got["median"]
+    assert not any("marked" in k and ("see" in t or "outliers" in t) for t, k in got.items())

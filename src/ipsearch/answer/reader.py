@@ -210,15 +210,22 @@ class Reader:
             return []
         raw = _raw_lines(str(self.corpus / p.section.source))
         out = []
-        for line in raw[p.first - 1 : p.last]:
-            for m in (_HTML_CODE if html else _MARKED).finditer(line):
-                # A reST role's "~mod.name" shows only "name".
-                raw_v = m["c"] if html else (m["d"] or m["s"])
-                v = unescape(re.sub(r"<[^>]+>", "", raw_v)) if html else raw_v.lstrip("!")
-                v = v[1:].rsplit(".", 1)[-1] if v.startswith("~") else v
-                i = p.text.find(v) if v else -1
-                if i >= 0:
-                    out.append((i, i + len(v)))
+        # The passage's lines as one text: a `span` (or a link) may run over a line break, and
+        # read line by line its closing mark would open a bogus span with the next one.
+        block = "\n".join(raw[p.first - 1 : p.last])
+        for m in (_HTML_CODE if html else _MARKED).finditer(block):
+            if not html and block[m.end() : m.end() + 1] == "_":
+                continue  # a reST hyperlink `text <url>`_, not code
+            # A reST role's "~mod.name" shows only "name".
+            raw_v = m["c"] if html else (m["d"] or m["s"])
+            v = unescape(re.sub(r"<[^>]+>", "", raw_v)) if html else raw_v.lstrip("!")
+            v = v[1:].rsplit(".", 1)[-1] if v.startswith("~") else v
+            i = p.text.find(v) if v else -1
+            if i < 0 and "\n" in v:
+                v = " ".join(v.split())
+                i = p.text.find(v)
+            if i >= 0:
+                out.append((i, i + len(v)))
         return out
 
     def select(self, passages: list[Passage], cover) -> list[Passage]:
