@@ -121,8 +121,8 @@ def test_reader_double_backtick_literals_are_read_whole(tmp_path):
 
 
 def test_reader_marked_spans_run_over_line_breaks_and_links_are_no_code(tmp_path):
-    lines = ["The mean is affected by `outliers", "<https://example.org/o>`_ and is not", "robust;"
-             " see :func:`median` here."]  # fmt: skip
+    lines = ["The mean is affected by `outliers", "<https://example.org/o>`_, see :func:`median`",
+             "for a robust one."]  # fmt: skip
     (tmp_path / "a.rst").write_text("\n".join(lines) + "\n")
     s = Section(id="a.rst#x", source="a.rst", title="X", kind="section", first_line=1,
                 last_line=3, text="", paragraphs=[])  # fmt: skip
