@@ -131,3 +131,30 @@ def test_reader_marked_spans_run_over_line_breaks_and_links_are_no_code(tmp_path
     got = {c.text: c.kinds for c in Reader(tmp_path).run(a, [p])}
     assert "marked" in got["median"]
     assert not any("marked" in k and ("see" in t or "outliers" in t) for t, k in got.items())
+
+
+def _marked(tmp_path, lines: list[str], text: str, question: str) -> list[tuple[str, int]]:
+    """The marked candidates of a sentence ``text`` read from a Markdown block ``lines``."""
+    (tmp_path / "a.md").write_text("\n".join(lines) + "\n")
+    s = Section(id="a.md#x", source="a.md", title="X", kind="section", first_line=1,
+                last_line=len(lines), text="", paragraphs=[])  # fmt: skip
+    p = Passage("sentence", text, 1, len(lines), s, 0)
+    a = QuestionAnalyzer().run(question)
+    return sorted((c.text, c.start) for c in Reader(tmp_path).run(a, [p]) if "marked" in c.kinds)
+
+
+def test_a_marked_value_is_placed_where_the_source_marks_it_not_at_its_first_substring(tmp_path):
+    lines = ["Instead, we clone `a` when", "creating `c`, increasing the count."]
+    text = "Instead, we clone a when creating c, increasing the count."
+    got = _marked(tmp_path, lines, text, "Which value is cloned?")
+    assert got == [("a", text.index(" a ") + 1), ("c", text.index("c,"))]
+
+
+def test_a_short_marked_value_of_another_sentence_is_not_placed_in_this_one(tmp_path):
+    lines = ["Set `a` first. Then read a book about `--force` and `--force-with-lease`."]
+    text = "Then read a book about --force and --force-with-lease."
+    got = _marked(tmp_path, lines, text, "Which flag forces the push?")
+    assert got == [
+        ("--force", text.index("--force")),
+        ("--force-with-lease", text.index("--force-")),
+    ]

@@ -220,10 +220,8 @@ class Reader:
             raw_v = m["c"] if html else (m["d"] or m["s"])
             v = unescape(re.sub(r"<[^>]+>", "", raw_v)) if html else raw_v.lstrip("!")
             v = v[1:].rsplit(".", 1)[-1] if v.startswith("~") else v
-            i = p.text.find(v) if v else -1
-            if i < 0 and "\n" in v:
-                v = " ".join(v.split())
-                i = p.text.find(v)
+            v = " ".join(v.split()) if "\n" in v else v
+            i = _placed(p.text, v, _word_before(block[: m.start()]), _word_after(block[m.end() :]))
             if i >= 0:
                 out.append((i, i + len(v)))
         return out
@@ -252,6 +250,59 @@ def _trimmed(span: str, kind: str) -> str:
             ws = ws[1:]
         text = " ".join(ws)
     return text.strip(" \"'`")
+
+
+def _bounded(text: str, i: int, j: int) -> bool:
+    """``text[i:j]`` is not part of a longer word or flag ("c" in "Instead", "--force" in
+    "--force-with-lease" are no code spans of their own)."""
+
+    def word(k: int, step: int) -> bool:
+        if not 0 <= k < len(text):
+            return False
+        c = text[k]
+        if c == "-":  # a hyphen joins words: "force-with"
+            return 0 <= k + step < len(text) and text[k + step].isalnum()
+        return c.isalnum() or c == "_"
+
+    return not ((text[i].isalnum() and word(i - 1, -1)) or (text[j - 1].isalnum() and word(j, 1)))
+
+
+def _word_before(raw: str) -> str:
+    """The last word before a marked span in the source, markup aside (a reST role's
+    ``:func:`` prefix and HTML tags are not shown)."""
+    tail = re.sub(r":[\w:.+-]+:$", "", re.sub(r"<[^>]*>", " ", raw[-120:]))
+    ws = re.findall(r"[^\W_]+", tail)
+    return ws[-1].lower() if ws else ""
+
+
+def _word_after(raw: str) -> str:
+    ws = re.findall(r"[^\W_]+", re.sub(r"<[^>]*>", " ", raw[:120]))
+    return ws[0].lower() if ws else ""
+
+
+def _placed(text: str, v: str, before: str, after: str) -> int:
+    """Where a marked value sits in the rendered passage: of its occurrences that are whole
+    words, the one whose neighbouring words are those the source shows around the mark. The
+    marks of a block are read for each of its sentences: a short value is only placed where its
+    neighbours agree."""
+    if not v:
+        return -1
+    found = []
+    i = text.find(v)
+    while i >= 0:
+        if _bounded(text, i, i + len(v)):
+            prev = re.findall(r"[^\W_]+", text[max(0, i - 80) : i])
+            nxt = re.findall(r"[^\W_]+", text[i + len(v) : i + len(v) + 80])
+            agree = (bool(prev) and prev[-1].lower() == before) + (
+                bool(nxt) and nxt[0].lower() == after
+            )
+            found.append((agree, -i))
+        i = text.find(v, i + 1)
+    if not found:
+        return -1
+    agree, at = max(found)
+    # A short value ("a", "c", "id") elsewhere in the sentence is likely another word.
+    return -at if agree or len(v) >= 3 else -1
 
 
 def answer_key(text: str) -> str:
