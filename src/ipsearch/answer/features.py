@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ipsearch.answer.analysis import Analysis
 from ipsearch.answer.labels import label_coverage, lead_text, path_words
 from ipsearch.answer.passages import Passage, Retrieved, doc_title, heading_path
-from ipsearch.answer.reader import CERTAIN_TYPES, Candidate
+from ipsearch.answer.reader import CERTAIN_TYPES, Candidate, answer_key
 from ipsearch.answer.terms import Vocabulary, coverage, has_term, key_words, soft_match
 from ipsearch.models import Section
 
@@ -22,7 +22,8 @@ SPAN_FEATURES = [
     "is_name", "is_code", "is_number", "cov_ctx_rel", "near_rel", "type_rel",
     "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun", "key_soft",
     "key_soft_rel", "cand_common", "cand_rare_rel", "field_near", "is_marked",
-    "echo", "inside", "in_top_place", "place_rel", "is_gloss",
+    "echo", "inside", "in_top_place", "place_rel", "is_gloss", "noun_inside", "agree_sections",
+    "is_meaning",
 ]  # fmt: skip
 # Features measured against the best of the same question's rows: models compare candidates.
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
@@ -57,9 +58,13 @@ def add_context(cands: list[Candidate], places: list[Place]) -> None:
     best = max(share.values(), default=0.0)
     top = places[0].section.id if places else None
     spans: dict[int, list[tuple[int, int]]] = {}
+    # Sections that say the same answer: one value repeated down one page is one voice.
+    voices: dict[str, set[str]] = {}
     for c in cands:
         spans.setdefault(id(c.passage), []).append((c.start, c.end))
+        voices.setdefault(answer_key(c.text), set()).add(c.passage.section.id)
     for c in cands:
+        c.features["agree_sections"] = min(len(voices[answer_key(c.text)]), 5) / 5
         sid = c.passage.section.id
         c.features["in_top_place"] = float(sid == top)
         c.features["place_rel"] = share.get(sid, 0.0) / best if best else 0.0
@@ -247,6 +252,11 @@ class Featurizer:
             "is_marked": float("marked" in c.kinds),
             # The term a NAME line or glossary entry defines ("ls - list directory contents").
             "is_gloss": float("gloss" in c.kinds),
+            # The meaning a legend or glossary line gives its term ("'M' = modified").
+            "is_meaning": float("meaning" in c.kinds),
+            # The question's noun is the value's own unit ("12 cores" for "how many cores"):
+            # the bare "12" beside it drops what was asked about.
+            "noun_inside": self.noun_share(" ".join(c.text.split()[1:])),
             "key_soft": soft_match(self.vocab.terms(key_words(label)), self.all_q_terms),
             "cand_common": max(shares, default=0.0),
             "cand_rare": 1.0 - max(shares, default=1.0),
@@ -260,12 +270,16 @@ class Featurizer:
         """Share of the question's noun ("how many workers") in the words right after the
         value ("4 workers", or within a quantity's own unit: "8 cores" for "how many cores"):
         the value counts or measures what was asked about."""
-        noun = set(self.vocab.terms(self.a.noun or ""))
-        if not noun:
-            return 0.0
         words = text[start:end].split()[1:] + text[end:].split()[:4]
-        after = frozenset(self.vocab.terms(" ".join(words)))
-        return sum(has_term(after, t) for t in noun) / len(noun)
+        return self.noun_share(" ".join(words))
+
+    def noun_share(self, text: str) -> float:
+        """Share of the question's noun's terms found in ``text``."""
+        noun = set(self.vocab.terms(self.a.noun or ""))
+        if not noun or not text:
+            return 0.0
+        have = frozenset(self.vocab.terms(text))
+        return sum(has_term(have, t) for t in noun) / len(noun)
 
     def near(self, text: str, start: int, end: int, weights: dict | None = None) -> float:
         """Question words close to the span, weighted by rarity and nearness (in characters)."""

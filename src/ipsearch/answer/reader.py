@@ -89,6 +89,10 @@ _PLACE_PHRASE = re.compile(
 )
 # A manual's NAME line or a glossary entry: "ls - list directory contents" names a command.
 _GLOSS = re.compile(r"^(?P<t>[\w.+:-]+(?:\s[\w.+:-]+)?)\s+(?:-{1,2}|–|—)\s+\S")
+# A legend or glossary line's meaning: "'M' = modified", "ls - list directory contents",
+# what the question "what does M mean" asks for.
+_DEFINES = re.compile(r"^(?P<t>['\"`]?[^\s'\"`=]{1,20}['\"`]?|[\w.+:-]+(?:\s[\w.+:-]+)?)\s+"
+                      r"(?:=|-{1,2}|–|—)\s+(?P<d>[^\s=][^.;]{0,79})")  # fmt: skip
 _CLAUSE = re.compile(r"\b(?:[Ww]hen|[Oo]nce|[Aa]fter|[Uu]ntil|[Bb]efore)\s+(?P<c>[^,.;:]{3,80})")
 _EXPANSION = re.compile(r"(?P<long>(?:[A-Z][\w-]*\s+(?:(?:for|and|of|the|&|in|on)\s+)*){1,8})"
                         r"\((?P<acr>[A-Z][A-Za-z0-9&]{1,9})\)")  # fmt: skip
@@ -187,6 +191,8 @@ class Reader:
         out += [("clause", m.start("c"), m.end("c")) for m in _CLAUSE.finditer(text)]
         if m := _GLOSS.match(text):
             out += [(k, m.start("t"), m.end("t")) for k in ("code", "gloss")]
+        if m := _DEFINES.match(text):
+            out += [(k, m.start("d"), m.end("d")) for k in ("object", "meaning")]
         if analysis.type == "location":
             out += [("location", m.start(), m.end()) for m in _PATH.finditer(text)]
             for m in _PLACE_PHRASE.finditer(text):
@@ -253,14 +259,14 @@ def _trimmed(span: str, kind: str) -> str:
 
 
 def _bounded(text: str, i: int, j: int) -> bool:
-    """``text[i:j]`` is not part of a longer word or flag ("c" in "Instead", "--force" in
-    "--force-with-lease" are no code spans of their own)."""
+    """``text[i:j]`` is not part of a longer word or flag ("c" in "Instead", "--no" in
+    "--no-pager" are no code spans of their own)."""
 
     def word(k: int, step: int) -> bool:
         if not 0 <= k < len(text):
             return False
         c = text[k]
-        if c == "-":  # a hyphen joins words: "force-with"
+        if c == "-":  # a hyphen joins words: "no-pager"
             return 0 <= k + step < len(text) and text[k + step].isalnum()
         return c.isalnum() or c == "_"
 
