@@ -158,3 +158,11 @@ def test_a_short_marked_value_of_another_sentence_is_not_placed_in_this_one(tmp_
         ("--force", text.index("--force")),
         ("--force-with-lease", text.index("--force-")),
     ]
+
+
+def test_a_legend_or_glossary_line_gives_its_terms_meaning():
+    q = "What does M mean in the short format?"
+    assert "meaning" in _cands("'M' = modified", q)["modified"]
+    assert "meaning" in _cands("?? = not tracked yet.", q)["not tracked yet"]
+    assert "meaning" in _cands("ls - list directory contents", q)["list directory contents"]
+    assert not any("meaning" in k for k in _cands("We use x - y here.", q).values())

@@ -111,6 +111,12 @@ def test_context_features_nesting_place_agreement_and_echo(searcher):
     assert short.features["inside"] == 1.0 and full.features["inside"] == 0.0
     assert full.features["in_top_place"] == 1.0 and far.features["in_top_place"] == 0.0
     assert far.features["place_rel"] == 0.25  # its section's share of the top place's
+    again = _cand(Passage("sentence", "It stores 8 bytes.", 3, 3, top, 0), "8 bytes")
+    elsewhere = _cand(Passage("item", "8 bytes each", 2, 2, other, 0), "8 bytes")
+    add_context([full, again, far], [])
+    assert full.features["agree_sections"] == 0.2  # said twice, by one section: one voice
+    add_context([full, again, elsewhere, far], [])
+    assert full.features["agree_sections"] == 0.4 and far.features["agree_sections"] == 0.2
     a = QuestionAnalyzer().run("How many bytes does a bigint take?")
     feats = Featurizer(Vocabulary(searcher), a)
     assert feats.span(far, 1)["echo"] == 1.0  # it only restates the question
@@ -142,5 +148,8 @@ def test_a_quantity_counts_the_question_noun_in_its_own_unit(searcher):
     assert feats.span(_cand(p, "8 cores", {"quantity"}), 1)["counts_noun"] == 1.0
     assert feats.span(_cand(p, "8", {"number"}), 1)["counts_noun"] == 1.0
     assert feats.span(_cand(p, "16 threads", {"quantity"}), 1)["counts_noun"] == 0.0
+    # Only the quantity carries the noun itself: the bare number beside it drops it.
+    assert feats.span(_cand(p, "8 cores", {"quantity"}), 1)["noun_inside"] == 1.0
+    assert feats.span(_cand(p, "8", {"number"}), 1)["noun_inside"] == 0.0
     assert a.noun == "cores"  # not "cores should": the verb is no part of what is counted
     assert QuestionAnalyzer().run("How many worker processes run?").noun == "worker processes"
