@@ -153,3 +153,15 @@ def test_a_quantity_counts_the_question_noun_in_its_own_unit(searcher):
     assert feats.span(_cand(p, "8", {"number"}), 1)["noun_inside"] == 0.0
     assert a.noun == "cores"  # not "cores should": the verb is no part of what is counted
     assert QuestionAnalyzer().run("How many worker processes run?").noun == "worker processes"
+
+
+def test_the_clause_of_a_value_names_the_case_asked_about(searcher):
+    a = QuestionAnalyzer().run("Which status does the checker return when the partnership fails?")
+    feats = Featurizer(Vocabulary(searcher), a)
+    p = Passage("sentence", "It returns 0 if all is well, 4 if the partnership fails, and 9 "
+                "otherwise.", 1, 1, section(), 0)  # fmt: skip
+    got = {t: feats.span(_cand(p, t, {"number"}), 1) for t in ("0", "4", "9")}
+    assert got["4"]["cov_clause"] > got["0"]["cov_clause"] >= got["9"]["cov_clause"]
+    assert got["4"]["num_word"] == 0.0
+    one = Passage("sentence", "Pick one of the partnerships.", 1, 1, section(), 0)
+    assert feats.span(_cand(one, "one", {"number"}), 1)["num_word"] == 1.0

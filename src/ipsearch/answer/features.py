@@ -12,6 +12,10 @@ from ipsearch.answer.reader import CERTAIN_TYPES, Candidate, answer_key
 from ipsearch.answer.terms import Vocabulary, coverage, has_term, key_words, soft_match
 from ipsearch.models import Section
 
+# What ends a clause within a sentence.
+_CLAUSE_MARKS = (",", ";", ":", "(", ")", " - ", " – ", " — ")
+NUMERIC = {"number", "quantity", "money", "duration", "date"}
+
 if TYPE_CHECKING:  # which.py imports this module
     from ipsearch.answer.which import Place
 
@@ -23,14 +27,15 @@ SPAN_FEATURES = [
     "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun", "key_soft",
     "key_soft_rel", "cand_common", "cand_rare_rel", "field_near", "is_marked",
     "echo", "inside", "in_top_place", "place_rel", "is_gloss", "noun_inside", "agree_sections",
-    "is_meaning",
+    "is_meaning", "num_word", "cov_clause", "cov_clause_rel",
 ]  # fmt: skip
 # Features measured against the best of the same question's rows: models compare candidates.
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
             "cov_own_rel": "cov_own", "dense_rel": "dense",
             "cov_section_rel": "cov_section", "cov_best_rel": "cov_best",
             "key_soft_rel": "key_soft", "cand_rare_rel": "cand_rare",
-            "cov_label_rel": "cov_label", "dense_z_rel": "dense_z"}  # fmt: skip
+            "cov_label_rel": "cov_label", "dense_z_rel": "dense_z",
+            "cov_clause_rel": "cov_clause"}  # fmt: skip
 DENSE = ("dense", "dense_gap", "dense_rel", "dense_rank", "dense_z", "dense_z_rel")
 PLACE_FEATURES = [
     "sec_score", "sec_rank", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
@@ -108,6 +113,7 @@ class Featurizer:
         # nearest list; the passages live as long as this question's Featurizer.
         self._cov: dict[int, tuple[Passage, tuple[float, float, float]]] = {}
         self._hits: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self._clause: dict[tuple[str, int, int], frozenset[str]] = {}
         self.dense_known = True  # False when the encoder is off: dense features are left out
 
     def cov(self, text: str) -> float:
@@ -225,9 +231,7 @@ class Featurizer:
                 "first_pos": 1.0 / (1 + p.order),
                 "is_name": float("name" in c.kinds),
                 "is_code": float("code" in c.kinds or "flag" in c.kinds),
-                "is_number": float(
-                    bool(c.kinds & {"number", "quantity", "money", "duration", "date"})
-                ),
+                "is_number": float(bool(c.kinds & NUMERIC)),
                 "counts_noun": self.counts_noun(p.text, c.start, c.end),
                 # The question's wording fixes the answer's kind ("how many", "when", "who").
                 "certain": float(self.a.type in CERTAIN_TYPES),
@@ -257,6 +261,9 @@ class Featurizer:
             # The question's noun is the value's own unit ("12 cores" for "how many cores"):
             # the bare "12" beside it drops what was asked about.
             "noun_inside": self.noun_share(" ".join(c.text.split()[1:])),
+            # A number written in words ("one", "a dozen"): often an article's, not a count.
+            "num_word": float(bool(c.kinds & NUMERIC) and not any(ch.isdigit() for ch in c.text)),
+            "cov_clause": self.clause_cov(p.text, c.start, c.end),
             "key_soft": soft_match(self.vocab.terms(key_words(label)), self.all_q_terms),
             "cand_common": max(shares, default=0.0),
             "cand_rare": 1.0 - max(shares, default=1.0),
@@ -272,6 +279,18 @@ class Featurizer:
         the value counts or measures what was asked about."""
         words = text[start:end].split()[1:] + text[end:].split()[:4]
         return self.noun_share(" ".join(words))
+
+    def clause_cov(self, text: str, start: int, end: int) -> float:
+        """Coverage of the question by the rest of the clause the span sits in: of "0 if the
+        server accepts, 2 if there is no response", the clause of "2" is what names the case
+        asked about, not the sentence."""
+        a = max(text.rfind(d, 0, start) for d in _CLAUSE_MARKS) + 1
+        ends = [i for i in (text.find(d, end) for d in _CLAUSE_MARKS) if i >= 0]
+        b = min(ends, default=len(text))
+        if (text, a, b) not in self._clause:
+            self._clause[(text, a, b)] = frozenset(self.vocab.terms(text[a:b]))
+        own = self.vocab.terms(text[start:end])
+        return coverage(self._clause[(text, a, b)] - frozenset(own), self.weights)
 
     def noun_share(self, text: str) -> float:
         """Share of the question's noun's terms found in ``text``."""
