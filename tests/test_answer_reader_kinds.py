@@ -166,3 +166,14 @@ def test_a_legend_or_glossary_line_gives_its_terms_meaning():
     assert "meaning" in _cands("?? = not tracked yet.", q)["not tracked yet"]
     assert "meaning" in _cands("ls - list directory contents", q)["list directory contents"]
     assert not any("meaning" in k for k in _cands("We use x - y here.", q).values())
+
+
+def test_a_cell_answers_a_question_of_a_certain_kind_only_when_it_reads_as_that_kind():
+    p = Passage("row", "Prev | Up | 24 hours", 1, 1, section(), 0,
+                cells=["Prev", "Up", "24 hours"], header=["a", "b", "c"])  # fmt: skip
+    a = QuestionAnalyzer().run("How long are backups kept?")
+    got = {c.text: c.kinds for c in Reader().run(a, [p])}
+    assert "Prev" not in got and "Up" not in got
+    assert {"cell", "duration"} <= got["24 hours"]
+    who = QuestionAnalyzer().run("Who owns the backups?")
+    assert "Up" in {c.text for c in Reader().run(who, [p])}  # a name may be any cell

@@ -153,7 +153,13 @@ class Reader:
                 c = out.setdefault((id(p), a, a + len(text)), Candidate(text, a, a + len(text), p))
                 c.kinds.add(kind)
         if analysis.type in CERTAIN_TYPES:
-            return [c for c in out.values() if c.kinds & set(analysis.kinds)]
+            # A cell or a field's value answers "how long" when it reads as a duration: a
+            # navigation table's "Prev" is a cell, not a length. Names need no such reading
+            # (a chair's field may hold a lower-case handle).
+            typed = set(analysis.kinds) - (
+                {"cell", "field"} if analysis.type != "person" else set()
+            )
+            return [c for c in out.values() if c.kinds & typed]
         if analysis.type == "code":
             # "Which command renames X": the command the question already names is no answer.
             named = {answer_key(w) for w in analysis.text.split()} | {
@@ -191,7 +197,7 @@ class Reader:
         out += [("clause", m.start("c"), m.end("c")) for m in _CLAUSE.finditer(text)]
         if m := _GLOSS.match(text):
             out += [(k, m.start("t"), m.end("t")) for k in ("code", "gloss")]
-        if m := _DEFINES.match(text):
+        if p.kind in ("item", "sentence") and (m := _DEFINES.match(text)):
             out += [(k, m.start("d"), m.end("d")) for k in ("object", "meaning")]
         if analysis.type == "location":
             out += [("location", m.start(), m.end()) for m in _PATH.finditer(text)]
