@@ -177,3 +177,16 @@ def test_a_cell_answers_a_question_of_a_certain_kind_only_when_it_reads_as_that_
     assert {"cell", "duration"} <= got["24 hours"]
     who = QuestionAnalyzer().run("Who owns the backups?")
     assert "Up" in {c.text for c in Reader().run(who, [p])}  # a name may be any cell
+
+
+def test_what_does_x_verb_reads_the_object_of_that_verb_in_any_form():
+    q = QuestionAnalyzer()
+    assert q.run("What does the builder create?").object_verb == "create"
+    assert q.run("What does ABC stand for?").object_verb is None
+    assert q.run("What does the tool do?").object_verb is None
+    got = _cands(
+        "The builder creates a new staging area, then stops.", "What does the builder create?"
+    )
+    assert "object" in got["new staging area"]
+    got = _cands("Produce fresh tokens for sessions", "What does the helper produce?")
+    assert "object" in got["fresh tokens for sessions"]

@@ -191,6 +191,8 @@ class Reader:
                 obj, a = obj[lead.end() :], a + lead.end()
             if obj.strip():
                 out.append(("object", a, m.end("o")))
+        if analysis.object_verb:
+            out += _verb_objects(text, analysis.object_verb)
         if re.match(r"^[\w\s`'-]{1,40}:\s", text) and p.kind != "field":
             i = text.index(":") + 1
             out.append(("object", i, min(len(text), i + 80)))
@@ -246,6 +248,23 @@ class Reader:
         scored = sorted(((cover(p), -i, p) for i, p in enumerate(rest)), key=lambda x: x[:2])
         later = [p for c, _, p in reversed(scored) if c > 0][: self.max_passages]
         return head + sorted(later, key=lambda p: (p.rank, p.order))
+
+
+@lru_cache(maxsize=32)
+def _verb_forms(verb: str) -> re.Pattern:
+    """Any form of ``verb`` followed by its object: "create" → "creates a new cluster"."""
+    stem = re.escape(verb[:-1] if verb.endswith("e") else verb)
+    return re.compile(rf"\b{stem}(?:e|es|s|ed|d|ing)?\s+(?P<o>[^,.;:()]{{1,80}})", re.I)
+
+
+def _verb_objects(text: str, verb: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _verb_forms(verb).finditer(text):
+        a, obj = m.start("o"), m["o"]
+        if lead := _LEADING.match(obj):
+            a += lead.end()
+        out.append(("object", a, m.end("o")))
+    return out
 
 
 def _trimmed(span: str, kind: str) -> str:
