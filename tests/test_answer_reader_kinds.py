@@ -190,3 +190,12 @@ def test_what_does_x_verb_reads_the_object_of_that_verb_in_any_form():
     assert "object" in got["new staging area"]
     got = _cands("Produce fresh tokens for sessions", "What does the helper produce?")
     assert "object" in got["fresh tokens for sessions"]
+
+
+def test_an_asking_sentence_and_a_punctuation_field_give_no_candidates():
+    q = QuestionAnalyzer().run("When is the rota made?")
+    ask = Passage("sentence", "When is the rota made on Monday?", 1, 1, section(), 0)
+    assert not Reader().run(q, [ask])
+    field = Passage("field", "Decoding::", 1, 1, section(), 0, key="Decoding", field_value=":")
+    assert not [c for c in Reader().run(QuestionAnalyzer().run("Which type is it?"), [field])
+                if "field" in c.kinds]  # fmt: skip

@@ -167,11 +167,8 @@ def test_the_clause_of_a_value_names_the_case_asked_about(searcher):
     assert feats.span(_cand(one, "one", {"number"}), 1)["num_word"] == 1.0
 
 
-def test_a_value_of_an_asking_sentence_and_bare_punctuation_are_marked(searcher):
+def test_a_value_of_bare_punctuation_is_marked(searcher):
     feats = Featurizer(Vocabulary(searcher), QuestionAnalyzer().run("When is the rota made?"))
-    ask = Passage("heading", "When is the rota made?", 1, 1, section(), 0)
     says = Passage("sentence", "The rota is made on Monday: see below.", 1, 1, section(), 0)
-    assert feats.span(_cand(ask, "the rota made", {"clause"}), 1)["in_query"] == 1.0
-    assert feats.span(_cand(says, "Monday", {"date"}), 1)["in_query"] == 0.0
     assert feats.span(_cand(says, ":", {"code"}), 1)["no_alnum"] == 1.0
     assert feats.span(_cand(says, "Monday", {"date"}), 1)["no_alnum"] == 0.0

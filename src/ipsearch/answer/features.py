@@ -27,7 +27,7 @@ SPAN_FEATURES = [
     "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun", "key_soft",
     "key_soft_rel", "cand_common", "cand_rare_rel", "field_near", "is_marked",
     "echo", "inside", "in_top_place", "place_rel", "is_gloss", "noun_inside", "agree_sections",
-    "is_meaning", "num_word", "cov_clause", "cov_clause_rel", "in_query", "no_alnum",
+    "is_meaning", "num_word", "cov_clause", "cov_clause_rel", "no_alnum",
 ]  # fmt: skip
 # Features measured against the best of the same question's rows: models compare candidates.
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
@@ -264,8 +264,6 @@ class Featurizer:
             # A number written in words ("one", "a dozen"): often an article's, not a count.
             "num_word": float(bool(c.kinds & NUMERIC) and not any(ch.isdigit() for ch in c.text)),
             "cov_clause": self.clause_cov(p.text, c.start, c.end),
-            # A sentence that asks ("When are you added?"), as FAQ headings do, answers nothing.
-            "in_query": float(p.text.rstrip().endswith("?")),
             # Punctuation alone (":", "|"): an operator at best.
             "no_alnum": float(not any(ch.isalnum() for ch in c.text)),
             "key_soft": soft_match(self.vocab.terms(key_words(label)), self.all_q_terms),

@@ -143,6 +143,8 @@ class Reader:
     def run(self, analysis: Analysis, passages: list[Passage]) -> list[Candidate]:
         out: dict[tuple, Candidate] = {}
         for p in passages:
+            if p.text.rstrip().endswith("?"):
+                continue  # a sentence that asks ("When are you added?") states no answer
             # A field's key names the value, it is not one ("Chaired by: X" → X, not "Chaired").
             key_end = p.text.find(":") + 1 if p.kind == "field" else 0
             for kind, a, b in self.spans(p, analysis):
@@ -178,7 +180,8 @@ class Reader:
             out += _cell_spans(text, p.cells)
         if p.kind == "field":
             v = p.value
-            i = text.find(v, text.find(":") + 1) if v else -1
+            # A value of punctuation alone ("Decoding::" read as a field) is no value.
+            i = text.find(v, text.find(":") + 1) if any(ch.isalnum() for ch in v) else -1
             if i >= 0:
                 out.append(("field", i, i + len(v)))
         for m in _OBJECT.finditer(text):
