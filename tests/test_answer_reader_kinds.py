@@ -199,3 +199,10 @@ def test_an_asking_sentence_and_a_punctuation_field_give_no_candidates():
     field = Passage("field", "Decoding::", 1, 1, section(), 0, key="Decoding", field_value=":")
     assert not [c for c in Reader().run(QuestionAnalyzer().run("Which type is it?"), [field])
                 if "field" in c.kinds]  # fmt: skip
+
+
+def test_a_number_joined_to_its_unit_by_a_hyphen_describes_a_noun_it_is_no_quantity():
+    got = _cands(
+        "Pages are 8192-byte blocks; a row holds 40 bytes.", "How much space does a row use?"
+    )
+    assert "8192-byte" not in got and "quantity" in got["40 bytes"]

@@ -61,8 +61,10 @@ PATTERNS: dict[str, re.Pattern] = {
         re.I,
     ),
     "quantity": re.compile(
-        rf"(?:\b\d[\d,.]*\s?-?|\b{_NUMW}[\s-])(?:{_UNIT_SIZE}|%|percent|per\s+cent|ms|px|MHz|"
-        r"GHz|requests|users|replicas|characters|lines|items|times)(?![\w])",
+        # Not "128-bit": joined by a hyphen, a number and unit describe a noun ("a 128-bit
+        # value"), they do not state a quantity.
+        rf"(?:\b\d[\d,.]*\s?|\b{_NUMW}\s)(?:{_UNIT_SIZE}|%|percent|per\s+cent|ms|px|MHz|"
+        r"GHz|requests|users|replicas|characters|lines|items|times)(?![\w-])",
         re.I,
     ),
     "number": re.compile(rf"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.])|\b{_NUMW}", re.I),
