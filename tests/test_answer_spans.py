@@ -172,3 +172,12 @@ def test_a_value_of_bare_punctuation_is_marked(searcher):
     says = Passage("sentence", "The rota is made on Monday: see below.", 1, 1, section(), 0)
     assert feats.span(_cand(says, ":", {"code"}), 1)["no_alnum"] == 1.0
     assert feats.span(_cand(says, "Monday", {"date"}), 1)["no_alnum"] == 0.0
+
+
+def test_the_acronym_of_what_the_question_names_echoes_it(searcher):
+    a = QuestionAnalyzer().run("Who runs the Trades Union Congress and the Bank of England?")
+    feats = Featurizer(Vocabulary(searcher), a)
+    p = Passage("sentence", "The TUC and the BoE are run by Jane Roe.", 1, 1, section(), 0)
+    assert feats.span(_cand(p, "TUC", {"name"}), 1)["echo"] == 1.0
+    assert feats.span(_cand(p, "BoE", {"name"}), 1)["echo"] == 1.0
+    assert feats.span(_cand(p, "Jane Roe", {"name"}), 1)["echo"] == 0.0

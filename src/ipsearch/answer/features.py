@@ -96,6 +96,25 @@ def label_of(c: Candidate) -> tuple[str, int]:
     return "", -1
 
 
+_ACRONYM_SKIP = {"and", "of", "the", "for", "&", "in", "on", "to"}
+
+
+def acronyms(text: str) -> set[str]:
+    """The initials of each stretch of two or more capitalised words in ``text`` (small
+    joining words skipped or kept: "Trades Union Congress" → "tuc"), lower-cased."""
+    out: set[str] = set()
+    for run in re.finditer(r"[A-Z][\w'-]*(?:\s+(?:(?:and|of|the|for|&|in|on|to)\s+)*[A-Z][\w'-]*)+",
+                           text):  # fmt: skip
+        ws = run.group().split()
+        caps = [i for i, w in enumerate(ws) if w[0].isupper()]
+        for i in caps:  # every stretch of the run: "Bank of England" within a longer name
+            for j in (k for k in caps if k > i):
+                part = ws[i : j + 1]
+                out.add("".join(w[0] for w in part if w.lower() not in _ACRONYM_SKIP).lower())
+                out.add("".join(w[0] for w in part if w != "&").lower())
+    return out
+
+
 class Featurizer:
     """Computes feature dicts for one question; caches term sets per passage and section."""
 
@@ -106,6 +125,7 @@ class Featurizer:
         self.weights = vocab.weights(self.q_terms)
         self.all_q_terms = set(vocab.terms(analysis.text))
         self._q_frozen = frozenset(self.all_q_terms)
+        self._q_acronyms = acronyms(analysis.text)
         self.verb = set(vocab.terms(analysis.verb or ""))
         self.field_weights = dict.fromkeys(vocab.terms(" ".join(analysis.field_words)), 1.0)
         self._sec: dict[str, frozenset[str]] = {}
@@ -269,9 +289,11 @@ class Featurizer:
             "key_soft": soft_match(self.vocab.terms(key_words(label)), self.all_q_terms),
             "cand_common": max(shares, default=0.0),
             "cand_rare": 1.0 - max(shares, default=1.0),
-            # Every word of the candidate is the question's own: it restates what was asked.
+            # Every word of the candidate is the question's own, or it is the acronym of words
+            # the question names ("TUC" for "Trades Union Congress"): it restates what was asked.
             "echo": float(
-                bool(cand_terms) and all(has_term(self._q_frozen, t) for t in cand_terms)
+                (bool(cand_terms) and all(has_term(self._q_frozen, t) for t in cand_terms))
+                or c.text.lower() in self._q_acronyms
             ),
         }
 
