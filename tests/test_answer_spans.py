@@ -111,6 +111,12 @@ def test_context_features_nesting_place_agreement_and_echo(searcher):
     assert short.features["inside"] == 1.0 and full.features["inside"] == 0.0
     assert full.features["in_top_place"] == 1.0 and far.features["in_top_place"] == 0.0
     assert far.features["place_rel"] == 0.25  # its section's share of the top place's
+    again = _cand(Passage("sentence", "It stores 8 bytes.", 3, 3, top, 0), "8 bytes")
+    elsewhere = _cand(Passage("item", "8 bytes each", 2, 2, other, 0), "8 bytes")
+    add_context([full, again, far], [])
+    assert full.features["agree_sections"] == 0.2  # said twice, by one section: one voice
+    add_context([full, again, elsewhere, far], [])
+    assert full.features["agree_sections"] == 0.4 and far.features["agree_sections"] == 0.2
     a = QuestionAnalyzer().run("How many bytes does a bigint take?")
     feats = Featurizer(Vocabulary(searcher), a)
     assert feats.span(far, 1)["echo"] == 1.0  # it only restates the question
@@ -133,3 +139,45 @@ def test_object_of_a_passive_verb_is_what_follows_it_never_the_participle():
     assert objects("The fund is managed by the regional agency.") == {"regional agency"}
     assert objects("If the mode is omitted, it defaults to --soft.") == {"--soft"}
     assert objects("The limit is set to 40.") == {"40"}
+
+
+def test_a_quantity_counts_the_question_noun_in_its_own_unit(searcher):
+    a = QuestionAnalyzer().run("How many cores should a build use?")
+    feats = Featurizer(Vocabulary(searcher), a)
+    p = Passage("sentence", "Use 8 cores (16 threads) for builds.", 1, 1, section(), 0)
+    assert feats.span(_cand(p, "8 cores", {"quantity"}), 1)["counts_noun"] == 1.0
+    assert feats.span(_cand(p, "8", {"number"}), 1)["counts_noun"] == 1.0
+    assert feats.span(_cand(p, "16 threads", {"quantity"}), 1)["counts_noun"] == 0.0
+    # Only the quantity carries the noun itself: the bare number beside it drops it.
+    assert feats.span(_cand(p, "8 cores", {"quantity"}), 1)["noun_inside"] == 1.0
+    assert feats.span(_cand(p, "8", {"number"}), 1)["noun_inside"] == 0.0
+    assert a.noun == "cores"  # not "cores should": the verb is no part of what is counted
+    assert QuestionAnalyzer().run("How many worker processes run?").noun == "worker processes"
+
+
+def test_the_clause_of_a_value_names_the_case_asked_about(searcher):
+    a = QuestionAnalyzer().run("Which status does the checker return when the partnership fails?")
+    feats = Featurizer(Vocabulary(searcher), a)
+    p = Passage("sentence", "It returns 0 if all is well, 4 if the partnership fails, and 9 "
+                "otherwise.", 1, 1, section(), 0)  # fmt: skip
+    got = {t: feats.span(_cand(p, t, {"number"}), 1) for t in ("0", "4", "9")}
+    assert got["4"]["cov_clause"] > got["0"]["cov_clause"] >= got["9"]["cov_clause"]
+    assert got["4"]["num_word"] == 0.0
+    one = Passage("sentence", "Pick one of the partnerships.", 1, 1, section(), 0)
+    assert feats.span(_cand(one, "one", {"number"}), 1)["num_word"] == 1.0
+
+
+def test_a_value_of_bare_punctuation_is_marked(searcher):
+    feats = Featurizer(Vocabulary(searcher), QuestionAnalyzer().run("When is the rota made?"))
+    says = Passage("sentence", "The rota is made on Monday: see below.", 1, 1, section(), 0)
+    assert feats.span(_cand(says, ":", {"code"}), 1)["no_alnum"] == 1.0
+    assert feats.span(_cand(says, "Monday", {"date"}), 1)["no_alnum"] == 0.0
+
+
+def test_the_acronym_of_what_the_question_names_echoes_it(searcher):
+    a = QuestionAnalyzer().run("Who runs the Trades Union Congress and the Bank of England?")
+    feats = Featurizer(Vocabulary(searcher), a)
+    p = Passage("sentence", "The TUC and the BoE are run by Jane Roe.", 1, 1, section(), 0)
+    assert feats.span(_cand(p, "TUC", {"name"}), 1)["echo"] == 1.0
+    assert feats.span(_cand(p, "BoE", {"name"}), 1)["echo"] == 1.0
+    assert feats.span(_cand(p, "Jane Roe", {"name"}), 1)["echo"] == 0.0

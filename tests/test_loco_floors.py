@@ -17,12 +17,12 @@ from tests.conftest import ROOT
 # set: (place@1, right short answer, wrong answers, negatives abstained), measured keyword-only
 # with the committed held-out weights.
 MEASURED = {
-    "seed": (0.833, 0.694, 1, 1.0),
+    "seed": (0.833, 0.714, 3, 1.0),
     "git-docs": (0.463, 0.091, 1, 0.909),
-    "govuk-developer-docs": (0.692, 0.154, 1, 0.917),
-    "postgresql-docs": (0.600, 0.036, 3, 0.833),
-    "python-docs": (0.625, 0.042, 0, 1.0),
-    "rust-book": (0.615, 0.167, 0, 0.875),
+    "govuk-developer-docs": (0.712, 0.269, 1, 0.917),
+    "postgresql-docs": (0.600, 0.036, 1, 0.833),
+    "python-docs": (0.646, 0.083, 0, 1.0),
+    "rust-book": (0.538, 0.083, 0, 1.0),
 }
 SLACK = 0.03
 

@@ -122,6 +122,8 @@ class Analysis:
     acronym: str | None = None
     doc_level: bool = False  # asks for a whole document ("which page"), not a section
     field_words: list[str] = field(default_factory=list)  # "default", "owner", "limit" ...
+    # "What does the tool create": the verb whose object is the answer ("creates a cluster").
+    object_verb: str | None = None
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -182,6 +184,7 @@ class QuestionAnalyzer:
         a = Analysis(text=question, type="other", focus=focus)
         a.verb = _main_verb(q)
         a.field_words = _field_words(q)
+        a.object_verb = _object_verb(q)
         m = _EXPANSION.search(q) or _BARE_ACRONYM.match(q)
         if m:
             a.type, a.acronym = "expansion", m["a"] if "a" in m.groupdict() and m["a"] else m["b"]
@@ -279,7 +282,10 @@ def _main_clause(q: str) -> str:
 
 
 def _after(text: str, prefix: str) -> str | None:
-    m = re.match(rf"^\s*{prefix}(?P<n>[\w-]+(?:\s+[\w-]+)?)", text)
+    # The noun is one or two words, never the verb or preposition after it ("how many bytes
+    # should", "how many bytes of"): those would ask the value's neighbours for a verb.
+    stop = rf"(?!(?:{_AUX}|of|in|on|at|to|for|by|per)\b)"
+    m = re.match(rf"^\s*{prefix}(?P<n>[\w-]+(?:\s+{stop}[\w-]+)?)", text)
     return m["n"] if m else None
 
 
@@ -293,6 +299,21 @@ def _main_verb(q: str) -> str | None:
             return w
         break
     return None
+
+
+_ENDS_WHAT_DOES = re.compile(r"^\s*what\s+(?:does|do|did|will|can)\s+\S.*?\s(?P<v>[a-z]{3,})$")
+
+
+def _object_verb(q: str) -> str | None:
+    """The verb a "what does X VERB" question ends in, whose object answers it; not "do",
+    "mean" or a preposition ("stand for"), which ask for a definition."""
+    m = _ENDS_WHAT_DOES.match(q.lower())
+    if not m or m["v"] in QUESTION_WORDS or m["v"] in _NOT_OBJECT_VERBS:
+        return None
+    return m["v"]
+
+
+_NOT_OBJECT_VERBS = {"for", "from", "with", "about", "into", "like", "mean", "stand", "represent"}
 
 
 def _field_words(q: str) -> list[str]:

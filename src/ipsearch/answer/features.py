@@ -8,9 +8,13 @@ from typing import TYPE_CHECKING
 from ipsearch.answer.analysis import Analysis
 from ipsearch.answer.labels import label_coverage, lead_text, path_words
 from ipsearch.answer.passages import Passage, Retrieved, doc_title, heading_path
-from ipsearch.answer.reader import CERTAIN_TYPES, Candidate
+from ipsearch.answer.reader import CERTAIN_TYPES, Candidate, answer_key
 from ipsearch.answer.terms import Vocabulary, coverage, has_term, key_words, soft_match
 from ipsearch.models import Section
+
+# What ends a clause within a sentence.
+_CLAUSE_MARKS = (",", ";", ":", "(", ")", " - ", " – ", " — ")
+NUMERIC = {"number", "quantity", "money", "duration", "date"}
 
 if TYPE_CHECKING:  # which.py imports this module
     from ipsearch.answer.which import Place
@@ -22,14 +26,16 @@ SPAN_FEATURES = [
     "is_name", "is_code", "is_number", "cov_ctx_rel", "near_rel", "type_rel",
     "certain", "key_field", "cov_own_rel", "dense_rel", "counts_noun", "key_soft",
     "key_soft_rel", "cand_common", "cand_rare_rel", "field_near", "is_marked",
-    "echo", "inside", "in_top_place", "place_rel", "is_gloss",
+    "echo", "inside", "in_top_place", "place_rel", "is_gloss", "noun_inside", "agree_sections",
+    "is_meaning", "num_word", "cov_clause", "cov_clause_rel", "no_alnum",
 ]  # fmt: skip
 # Features measured against the best of the same question's rows: models compare candidates.
 RELATIVE = {"cov_ctx_rel": "cov_ctx", "near_rel": "near", "type_rel": "type_match",
             "cov_own_rel": "cov_own", "dense_rel": "dense",
             "cov_section_rel": "cov_section", "cov_best_rel": "cov_best",
             "key_soft_rel": "key_soft", "cand_rare_rel": "cand_rare",
-            "cov_label_rel": "cov_label", "dense_z_rel": "dense_z"}  # fmt: skip
+            "cov_label_rel": "cov_label", "dense_z_rel": "dense_z",
+            "cov_clause_rel": "cov_clause"}  # fmt: skip
 DENSE = ("dense", "dense_gap", "dense_rel", "dense_rank", "dense_z", "dense_z_rel")
 PLACE_FEATURES = [
     "sec_score", "sec_rank", "dense", "dense_gap", "cov_section", "cov_title", "cov_head",
@@ -57,9 +63,13 @@ def add_context(cands: list[Candidate], places: list[Place]) -> None:
     best = max(share.values(), default=0.0)
     top = places[0].section.id if places else None
     spans: dict[int, list[tuple[int, int]]] = {}
+    # Sections that say the same answer: one value repeated down one page is one voice.
+    voices: dict[str, set[str]] = {}
     for c in cands:
         spans.setdefault(id(c.passage), []).append((c.start, c.end))
+        voices.setdefault(answer_key(c.text), set()).add(c.passage.section.id)
     for c in cands:
+        c.features["agree_sections"] = min(len(voices[answer_key(c.text)]), 5) / 5
         sid = c.passage.section.id
         c.features["in_top_place"] = float(sid == top)
         c.features["place_rel"] = share.get(sid, 0.0) / best if best else 0.0
@@ -86,6 +96,25 @@ def label_of(c: Candidate) -> tuple[str, int]:
     return "", -1
 
 
+_ACRONYM_SKIP = {"and", "of", "the", "for", "&", "in", "on", "to"}
+
+
+def acronyms(text: str) -> set[str]:
+    """The initials of each stretch of two or more capitalised words in ``text`` (small
+    joining words skipped or kept: "Trades Union Congress" → "tuc"), lower-cased."""
+    out: set[str] = set()
+    for run in re.finditer(r"[A-Z][\w'-]*(?:\s+(?:(?:and|of|the|for|&|in|on|to)\s+)*[A-Z][\w'-]*)+",
+                           text):  # fmt: skip
+        ws = run.group().split()
+        caps = [i for i, w in enumerate(ws) if w[0].isupper()]
+        for i in caps:  # every stretch of the run: "Bank of England" within a longer name
+            for j in (k for k in caps if k > i):
+                part = ws[i : j + 1]
+                out.add("".join(w[0] for w in part if w.lower() not in _ACRONYM_SKIP).lower())
+                out.add("".join(w[0] for w in part if w != "&").lower())
+    return out
+
+
 class Featurizer:
     """Computes feature dicts for one question; caches term sets per passage and section."""
 
@@ -96,6 +125,7 @@ class Featurizer:
         self.weights = vocab.weights(self.q_terms)
         self.all_q_terms = set(vocab.terms(analysis.text))
         self._q_frozen = frozenset(self.all_q_terms)
+        self._q_acronyms = acronyms(analysis.text)
         self.verb = set(vocab.terms(analysis.verb or ""))
         self.field_weights = dict.fromkeys(vocab.terms(" ".join(analysis.field_words)), 1.0)
         self._sec: dict[str, frozenset[str]] = {}
@@ -103,6 +133,7 @@ class Featurizer:
         # nearest list; the passages live as long as this question's Featurizer.
         self._cov: dict[int, tuple[Passage, tuple[float, float, float]]] = {}
         self._hits: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self._clause: dict[tuple[str, int, int], frozenset[str]] = {}
         self.dense_known = True  # False when the encoder is off: dense features are left out
 
     def cov(self, text: str) -> float:
@@ -229,10 +260,8 @@ class Featurizer:
                 "first_pos": 1.0 / (1 + p.order),
                 "is_name": float("name" in c.kinds),
                 "is_code": float("code" in c.kinds or "flag" in c.kinds),
-                "is_number": float(
-                    bool(c.kinds & {"number", "quantity", "money", "duration", "date"})
-                ),
-                "counts_noun": self.counts_noun(p.text, c.end),
+                "is_number": float(bool(c.kinds & NUMERIC)),
+                "counts_noun": self.counts_noun(p.text, c.start, c.end),
                 # The question's wording fixes the answer's kind ("how many", "when", "who").
                 "certain": float(self.a.type in CERTAIN_TYPES),
                 # A field (or column) named by the question: "who chairs" ↔ "Chaired by: X".
@@ -256,23 +285,53 @@ class Featurizer:
             "is_marked": float("marked" in c.kinds),
             # The term a NAME line or glossary entry defines ("ls - list directory contents").
             "is_gloss": float("gloss" in c.kinds),
+            # The meaning a legend or glossary line gives its term ("'M' = modified").
+            "is_meaning": float("meaning" in c.kinds),
+            # The question's noun is the value's own unit ("12 cores" for "how many cores"):
+            # the bare "12" beside it drops what was asked about.
+            "noun_inside": self.noun_share(" ".join(c.text.split()[1:])),
+            # A number written in words ("one", "a dozen"): often an article's, not a count.
+            "num_word": float(bool(c.kinds & NUMERIC) and not any(ch.isdigit() for ch in c.text)),
+            "cov_clause": self.clause_cov(p.text, c.start, c.end),
+            # Punctuation alone (":", "|"): an operator at best.
+            "no_alnum": float(not any(ch.isalnum() for ch in c.text)),
             "key_soft": soft_match(self.vocab.terms(key_words(label)), self.all_q_terms),
             "cand_common": max(shares, default=0.0),
             "cand_rare": 1.0 - max(shares, default=1.0),
-            # Every word of the candidate is the question's own: it restates what was asked.
+            # Every word of the candidate is the question's own, or it is the acronym of words
+            # the question names ("TUC" for "Trades Union Congress"): it restates what was asked.
             "echo": float(
-                bool(cand_terms) and all(has_term(self._q_frozen, t) for t in cand_terms)
+                (bool(cand_terms) and all(has_term(self._q_frozen, t) for t in cand_terms))
+                or c.text.lower() in self._q_acronyms
             ),
         }
 
-    def counts_noun(self, text: str, end: int) -> float:
+    def counts_noun(self, text: str, start: int, end: int) -> float:
         """Share of the question's noun ("how many workers") in the words right after the
-        span ("4 workers"): the value counts or measures what was asked about."""
+        value ("4 workers", or within a quantity's own unit: "8 cores" for "how many cores"):
+        the value counts or measures what was asked about."""
+        words = text[start:end].split()[1:] + text[end:].split()[:4]
+        return self.noun_share(" ".join(words))
+
+    def clause_cov(self, text: str, start: int, end: int) -> float:
+        """Coverage of the question by the rest of the clause the span sits in: of "0 if the
+        server accepts, 2 if there is no response", the clause of "2" is what names the case
+        asked about, not the sentence."""
+        a = max(text.rfind(d, 0, start) for d in _CLAUSE_MARKS) + 1
+        ends = [i for i in (text.find(d, end) for d in _CLAUSE_MARKS) if i >= 0]
+        b = min(ends, default=len(text))
+        if (text, a, b) not in self._clause:
+            self._clause[(text, a, b)] = frozenset(self.vocab.terms(text[a:b]))
+        own = self.vocab.terms(text[start:end])
+        return coverage(self._clause[(text, a, b)] - frozenset(own), self.weights)
+
+    def noun_share(self, text: str) -> float:
+        """Share of the question's noun's terms found in ``text``."""
         noun = set(self.vocab.terms(self.a.noun or ""))
-        if not noun:
+        if not noun or not text:
             return 0.0
-        after = frozenset(self.vocab.terms(" ".join(text[end:].split()[:4])))
-        return sum(has_term(after, t) for t in noun) / len(noun)
+        have = frozenset(self.vocab.terms(text))
+        return sum(has_term(have, t) for t in noun) / len(noun)
 
     def near(self, text: str, start: int, end: int, weights: dict | None = None) -> float:
         """Question words close to the span, weighted by rarity and nearness (in characters)."""

@@ -23,12 +23,20 @@ MAX_WORDS = 12
 # Plain-text formats whose source marks code with backticks (Markdown, reStructuredText,
 # AsciiDoc).
 MARKED_CODE = (".md", ".markdown", ".rst", ".txt", ".adoc", ".asciidoc")
-_MARKED = re.compile(r"`([^`]+)`")
+# ``literal`` (reST) before `code`: a lone pair would read the text between two literals.
+_MARKED = re.compile(r"``(?P<d>[^`]+)``|`(?P<s>[^`]+)`")
 _HTML_CODE = re.compile(r"<(code|tt|kbd|samp|var|literal)\b[^>]*>(?P<c>.*?)</\1>", re.I)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_NUM_WORDS = ("one two three four five six seven eight nine ten eleven twelve fifteen twenty "
-              "thirty forty fifty hundred dozen half")  # fmt: skip
-_NUMW = "|".join(_NUM_WORDS.split())
+# Numbers written in words: "four", "sixty-four", "two hundred", "a dozen", "half".
+_UNITS_W = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+            "fifteen sixteen seventeen eighteen nineteen")  # fmt: skip
+_TENS_W = "twenty thirty forty fifty sixty seventy eighty ninety"
+_ONE_W = rf"(?:(?:{'|'.join(_TENS_W.split())})(?:[-\s](?:{'|'.join(_UNITS_W.split()[1:10])}))?" \
+         rf"|{'|'.join(sorted(_UNITS_W.split(), key=len, reverse=True))})"  # fmt: skip
+_SCALE_W = r"(?:hundred|thousand|million|billion)"
+_NUMW = (rf"(?:{_ONE_W}(?:\s+{_SCALE_W}(?:\s+(?:and\s+)?{_ONE_W})?)?"
+         rf"|(?:an?\s+)?(?:dozen|{_SCALE_W})|half)(?!\w)")  # fmt: skip
+_UNIT_SIZE = r"(?:[KMGTP]i?B|[KMGTP]i|(?:kilo|mega|giga|tera|peta|[kmgtp]i?)?(?:bytes?|bits?))"
 _UNIT_TIME = r"(?:milli)?seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
 PATTERNS: dict[str, re.Pattern] = {
     "money": re.compile(
@@ -53,11 +61,13 @@ PATTERNS: dict[str, re.Pattern] = {
         re.I,
     ),
     "quantity": re.compile(
-        r"\b\d[\d,.]*\s?(?:[KMGTP]i?B|[KMGTP]i|bytes?|bits?|%|percent|ms|px|MHz|GHz|"
-        r"requests|users|replicas|characters|lines|items|times)(?![\w])",
+        # Not "128-bit": joined by a hyphen, a number and unit describe a noun ("a 128-bit
+        # value"), they do not state a quantity.
+        rf"(?:\b\d[\d,.]*\s?|\b{_NUMW}\s)(?:{_UNIT_SIZE}|%|percent|per\s+cent|ms|px|MHz|"
+        r"GHz|requests|users|replicas|characters|lines|items|times)(?![\w-])",
         re.I,
     ),
-    "number": re.compile(rf"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.])|\b(?:{_NUMW})\b", re.I),
+    "number": re.compile(rf"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.])|\b{_NUMW}", re.I),
     "url": re.compile(r"\bhttps?://[^\s)>\]]+|\b[\w-]+(?:\.[\w-]+){2,}(?:/[\w./-]*)+"),
     "flag": re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(?:=\S+)?"),
     "channel": re.compile(r"(?<![\w&])#[A-Za-z][\w-]+"),
@@ -81,6 +91,10 @@ _PLACE_PHRASE = re.compile(
 )
 # A manual's NAME line or a glossary entry: "ls - list directory contents" names a command.
 _GLOSS = re.compile(r"^(?P<t>[\w.+:-]+(?:\s[\w.+:-]+)?)\s+(?:-{1,2}|–|—)\s+\S")
+# A legend or glossary line's meaning: "'M' = modified", "ls - list directory contents",
+# what the question "what does M mean" asks for.
+_DEFINES = re.compile(r"^(?P<t>['\"`]?[^\s'\"`=]{1,20}['\"`]?|[\w.+:-]+(?:\s[\w.+:-]+)?)\s+"
+                      r"(?:=|-{1,2}|–|—)\s+(?P<d>[^\s=][^.;]{0,79})")  # fmt: skip
 _CLAUSE = re.compile(r"\b(?:[Ww]hen|[Oo]nce|[Aa]fter|[Uu]ntil|[Bb]efore)\s+(?P<c>[^,.;:]{3,80})")
 _EXPANSION = re.compile(r"(?P<long>(?:[A-Z][\w-]*\s+(?:(?:for|and|of|the|&|in|on)\s+)*){1,8})"
                         r"\((?P<acr>[A-Z][A-Za-z0-9&]{1,9})\)")  # fmt: skip
@@ -131,6 +145,8 @@ class Reader:
     def run(self, analysis: Analysis, passages: list[Passage]) -> list[Candidate]:
         out: dict[tuple, Candidate] = {}
         for p in passages:
+            if p.text.rstrip().endswith("?"):
+                continue  # a sentence that asks ("When are you added?") states no answer
             # A field's key names the value, it is not one ("Chaired by: X" → X, not "Chaired").
             key_end = p.text.find(":") + 1 if p.kind == "field" else 0
             for kind, a, b in self.spans(p, analysis):
@@ -141,7 +157,13 @@ class Reader:
                 c = out.setdefault((id(p), a, a + len(text)), Candidate(text, a, a + len(text), p))
                 c.kinds.add(kind)
         if analysis.type in CERTAIN_TYPES:
-            return [c for c in out.values() if c.kinds & set(analysis.kinds)]
+            # A cell or a field's value answers "how long" when it reads as a duration: a
+            # navigation table's "Prev" is a cell, not a length. Names need no such reading
+            # (a chair's field may hold a lower-case handle).
+            typed = set(analysis.kinds) - (
+                {"cell", "field"} if analysis.type != "person" else set()
+            )
+            return [c for c in out.values() if c.kinds & typed]
         if analysis.type == "code":
             # "Which command renames X": the command the question already names is no answer.
             named = {answer_key(w) for w in analysis.text.split()} | {
@@ -160,7 +182,8 @@ class Reader:
             out += _cell_spans(text, p.cells)
         if p.kind == "field":
             v = p.value
-            i = text.find(v, text.find(":") + 1) if v else -1
+            # A value of punctuation alone ("Decoding::" read as a field) is no value.
+            i = text.find(v, text.find(":") + 1) if any(ch.isalnum() for ch in v) else -1
             if i >= 0:
                 out.append(("field", i, i + len(v)))
         for m in _OBJECT.finditer(text):
@@ -173,12 +196,16 @@ class Reader:
                 obj, a = obj[lead.end() :], a + lead.end()
             if obj.strip():
                 out.append(("object", a, m.end("o")))
+        if analysis.object_verb:
+            out += _verb_objects(text, analysis.object_verb)
         if re.match(r"^[\w\s`'-]{1,40}:\s", text) and p.kind != "field":
             i = text.index(":") + 1
             out.append(("object", i, min(len(text), i + 80)))
         out += [("clause", m.start("c"), m.end("c")) for m in _CLAUSE.finditer(text)]
         if m := _GLOSS.match(text):
             out += [(k, m.start("t"), m.end("t")) for k in ("code", "gloss")]
+        if p.kind in ("item", "sentence") and (m := _DEFINES.match(text)):
+            out += [(k, m.start("d"), m.end("d")) for k in ("object", "meaning")]
         if analysis.type == "location":
             out += [("location", m.start(), m.end()) for m in _PATH.finditer(text)]
             for m in _PLACE_PHRASE.finditer(text):
@@ -202,14 +229,20 @@ class Reader:
             return []
         raw = _raw_lines(str(self.corpus / p.section.source))
         out = []
-        for line in raw[p.first - 1 : p.last]:
-            for m in (_HTML_CODE if html else _MARKED).finditer(line):
-                # A reST role's "~mod.name" shows only "name".
-                v = unescape(re.sub(r"<[^>]+>", "", m["c"])) if html else m[1].lstrip("!")
-                v = v[1:].rsplit(".", 1)[-1] if v.startswith("~") else v
-                i = p.text.find(v) if v else -1
-                if i >= 0:
-                    out.append((i, i + len(v)))
+        # The passage's lines as one text: a `span` (or a link) may run over a line break, and
+        # read line by line its closing mark would open a bogus span with the next one.
+        block = "\n".join(raw[p.first - 1 : p.last])
+        for m in (_HTML_CODE if html else _MARKED).finditer(block):
+            if not html and block[m.end() : m.end() + 1] == "_":
+                continue  # a reST hyperlink `text <url>`_, not code
+            # A reST role's "~mod.name" shows only "name".
+            raw_v = m["c"] if html else (m["d"] or m["s"])
+            v = unescape(re.sub(r"<[^>]+>", "", raw_v)) if html else raw_v.lstrip("!")
+            v = v[1:].rsplit(".", 1)[-1] if v.startswith("~") else v
+            v = " ".join(v.split()) if "\n" in v else v
+            i = _placed(p.text, v, _word_before(block[: m.start()]), _word_after(block[m.end() :]))
+            if i >= 0:
+                out.append((i, i + len(v)))
         return out
 
     def select(self, passages: list[Passage], cover) -> list[Passage]:
@@ -220,6 +253,23 @@ class Reader:
         scored = sorted(((cover(p), -i, p) for i, p in enumerate(rest)), key=lambda x: x[:2])
         later = [p for c, _, p in reversed(scored) if c > 0][: self.max_passages]
         return head + sorted(later, key=lambda p: (p.rank, p.order))
+
+
+@lru_cache(maxsize=32)
+def _verb_forms(verb: str) -> re.Pattern:
+    """Any form of ``verb`` followed by its object: "create" → "creates a new cluster"."""
+    stem = re.escape(verb[:-1] if verb.endswith("e") else verb)
+    return re.compile(rf"\b{stem}(?:e|es|s|ed|d|ing)?\s+(?P<o>[^,.;:()]{{1,80}})", re.I)
+
+
+def _verb_objects(text: str, verb: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _verb_forms(verb).finditer(text):
+        a, obj = m.start("o"), m["o"]
+        if lead := _LEADING.match(obj):
+            a += lead.end()
+        out.append(("object", a, m.end("o")))
+    return out
 
 
 def _trimmed(span: str, kind: str) -> str:
@@ -236,6 +286,59 @@ def _trimmed(span: str, kind: str) -> str:
             ws = ws[1:]
         text = " ".join(ws)
     return text.strip(" \"'`")
+
+
+def _bounded(text: str, i: int, j: int) -> bool:
+    """``text[i:j]`` is not part of a longer word or flag ("c" in "Instead", "--no" in
+    "--no-pager" are no code spans of their own)."""
+
+    def word(k: int, step: int) -> bool:
+        if not 0 <= k < len(text):
+            return False
+        c = text[k]
+        if c == "-":  # a hyphen joins words: "no-pager"
+            return 0 <= k + step < len(text) and text[k + step].isalnum()
+        return c.isalnum() or c == "_"
+
+    return not ((text[i].isalnum() and word(i - 1, -1)) or (text[j - 1].isalnum() and word(j, 1)))
+
+
+def _word_before(raw: str) -> str:
+    """The last word before a marked span in the source, markup aside (a reST role's
+    ``:func:`` prefix and HTML tags are not shown)."""
+    tail = re.sub(r":[\w:.+-]+:$", "", re.sub(r"<[^>]*>", " ", raw[-120:]))
+    ws = re.findall(r"[^\W_]+", tail)
+    return ws[-1].lower() if ws else ""
+
+
+def _word_after(raw: str) -> str:
+    ws = re.findall(r"[^\W_]+", re.sub(r"<[^>]*>", " ", raw[:120]))
+    return ws[0].lower() if ws else ""
+
+
+def _placed(text: str, v: str, before: str, after: str) -> int:
+    """Where a marked value sits in the rendered passage: of its occurrences that are whole
+    words, the one whose neighbouring words are those the source shows around the mark. The
+    marks of a block are read for each of its sentences: a short value is only placed where its
+    neighbours agree."""
+    if not v:
+        return -1
+    found = []
+    i = text.find(v)
+    while i >= 0:
+        if _bounded(text, i, i + len(v)):
+            prev = re.findall(r"[^\W_]+", text[max(0, i - 80) : i])
+            nxt = re.findall(r"[^\W_]+", text[i + len(v) : i + len(v) + 80])
+            agree = (bool(prev) and prev[-1].lower() == before) + (
+                bool(nxt) and nxt[0].lower() == after
+            )
+            found.append((agree, -i))
+        i = text.find(v, i + 1)
+    if not found:
+        return -1
+    agree, at = max(found)
+    # A short value ("a", "c", "id") elsewhere in the sentence is likely another word.
+    return -at if agree or len(v) >= 3 else -1
 
 
 def answer_key(text: str) -> str:
