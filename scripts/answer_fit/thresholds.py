@@ -32,17 +32,8 @@ def fit(data: dict[str, list[dict]]) -> dict:
             it["corpus"] = name
         g_items += v
         g_rows += [gates_of(it, inner) for it in v]
-    sp = [(g["span"][0], it["has_answers"] and g["span"][1]["right"])
-          for it, g in zip(g_items, g_rows, strict=True) if "span" in g
-          and (it["has_answers"] or it["negative"]) and it["type"] != "place"]  # fmt: skip
-    pl = [(g["place"][0], not it["negative"] and place_right(it, g["place"][1]))
-          for it, g in zip(g_items, g_rows, strict=True) if "place" in g
-          and (it["type"] in ("place", *PLACE_ANSWERED) or it["negative"])]  # fmt: skip
-    m["span_gate"] = fit_one(sp, monotone=_rising(SPAN_GATE_FEATURES))
-    m["place_gate"] = fit_one(pl, monotone=_rising(PLACE_GATE_FEATURES))
-    for g in g_rows:  # the gates' probabilities once: only the thresholds vary below
-        for k, v in g.items():
-            g[k] = (*v[:2], prob(m[f"{k}_gate"], v[0]))
+    m["span_gate"], m["place_gate"] = fit_gates(g_items, g_rows)
+    cross_fitted_probs(data, g_items, g_rows)
     best = None
     for ts in safe_span_thresholds(m, g_items, g_rows):
         for tp in GRID[::2]:
@@ -54,6 +45,35 @@ def fit(data: dict[str, list[dict]]) -> dict:
     by_type(m, g_items, g_rows)
     m["span"]["threshold"] = m["place"]["threshold"] = 0.0
     return m
+
+
+def fit_gates(items: list[dict], rows: list[dict]) -> tuple[dict, dict]:
+    """The span and place gates, fitted on ``rows`` (held-out rankings of ``items``)."""
+    sp = [(g["span"][0], it["has_answers"] and g["span"][1]["right"])
+          for it, g in zip(items, rows, strict=True) if "span" in g
+          and (it["has_answers"] or it["negative"]) and it["type"] != "place"]  # fmt: skip
+    pl = [(g["place"][0], not it["negative"] and place_right(it, g["place"][1]))
+          for it, g in zip(items, rows, strict=True) if "place" in g
+          and (it["type"] in ("place", *PLACE_ANSWERED) or it["negative"])]  # fmt: skip
+    return (
+        fit_one(sp, monotone=_rising(SPAN_GATE_FEATURES)),
+        fit_one(pl, monotone=_rising(PLACE_GATE_FEATURES)),
+    )
+
+
+def cross_fitted_probs(data: dict, items: list[dict], rows: list[dict]) -> None:
+    """Each row's gate probabilities from gates fitted without its corpus, kept once (only
+    the thresholds vary afterwards): a threshold chosen on the gates' in-sample probabilities
+    trusts them as much on a new corpus as on the ones they were fitted on, and lets that
+    corpus's close calls through; chosen on cross-fitted ones, it sees how far they transfer."""
+    for name in data:
+        inner = [(it, g) for it, g in zip(items, rows, strict=True) if it["corpus"] != name]
+        span, place = fit_gates([it for it, _ in inner], [g for _, g in inner])
+        gates = {"span": span, "place": place}
+        for it, g in zip(items, rows, strict=True):
+            if it["corpus"] == name:
+                for k, v in g.items():
+                    g[k] = (*v[:2], prob(gates[k], v[0]))
 
 
 def span_wrongs(items: list[dict], rows: list[dict], m: dict) -> dict[str, int]:
