@@ -2,10 +2,10 @@
 
 ``sections.sqlite`` beside each generation's Whoosh files holds one row per indexed section
 (id, file, position, title, name, chair, lines, heading path, document title ...), never its
-text. ``sections`` lists it, ``show`` finds a file's sections or a title in it, and QA reads the
-names and titles of every section from it, so none of them decodes every stored document
-(1.5 s at 10,000 sections) at start-up; the text of the few sections an answer quotes is read
-from Whoosh by id.
+text, and the files each file includes. ``sections`` lists it, ``show`` finds a file's sections
+or a title in it, and QA reads the names and titles of every section and the includes from it,
+so none of them decodes every stored document (1.5 s at 10,000 sections) at start-up; the
+text of the few sections an answer quotes is read from Whoosh by id.
 
 It is written at ingest like the spelling vocabulary: an incremental update starts from the
 live generation's catalogue, deletes the rows of the files it re-reads or removes and adds the
@@ -45,7 +45,11 @@ CREATE TABLE sections ({", ".join(_COLUMNS)});
 CREATE INDEX sections_by_source ON sections (source, position);
 CREATE INDEX sections_by_id ON sections (id);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value);
+CREATE TABLE includes (source, path, UNIQUE (source, path));
 """
+# The document metadata field where a parser lists the corpus files a file pulls in (AsciiDoc
+# ``include::``): kept as (file, included file) rows, so QA's page map reads a few rows.
+INCLUDES = "includes"
 _INSERT = f"INSERT INTO sections VALUES ({', '.join('?' * len(_COLUMNS))})"
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sections"
 # What a listing or a lookup by id or title reads: no JSON or date column to decode per row.
@@ -182,6 +186,19 @@ class Catalog:
         select, make = (_SELECT_BRIEF, _brief_section) if brief else (_SELECT, _section)
         return list(map(make, self.con.execute(f"{select}{where}{order}", (*args, limit))))
 
+    def has_includes(self) -> bool:
+        """Whether the catalogue lists includes (one written before it did not)."""
+        found = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'includes'"
+        return self.con.execute(found).fetchone() is not None
+
+    def includes(self) -> list[tuple[str, str]] | None:
+        """(file, indexed file it includes) for every include of the collection, or None
+        when the catalogue does not list them."""
+        if not self.has_includes():
+            return None
+        indexed = "EXISTS (SELECT 1 FROM sections WHERE sections.source = includes.path)"
+        return list(self.con.execute(f"SELECT source, path FROM includes WHERE {indexed}"))
+
     def names(self) -> list[tuple[str | None, str]]:
         """(name, title) of every section: what QA reads to learn what a corpus calls its items."""
         return list(self.con.execute("SELECT name, title FROM sections"))
@@ -220,6 +237,8 @@ class Builder:
         if old is None:
             return False
         try:
+            if not old.has_includes():  # written before includes were listed: made afresh
+                return False
             old.con.backup(self.con)
             return True
         except errors():
@@ -230,10 +249,20 @@ class Builder:
             old.close()
 
     def add(self, sections: Iterable[Section]) -> None:
-        self.con.executemany(_INSERT, (_row(s) for s in sections))
+        included: set[tuple[str, str]] = set()
+
+        def rows():
+            for s in sections:
+                meta = s.metadata or {}
+                included.update((s.source, p) for p in meta.get(INCLUDES, "").split())
+                yield _row(s)
+
+        self.con.executemany(_INSERT, rows())
+        self.con.executemany("INSERT OR IGNORE INTO includes VALUES (?, ?)", sorted(included))
 
     def drop(self, source: str) -> None:
         self.con.execute("DELETE FROM sections WHERE source = ?", (source,))
+        self.con.execute("DELETE FROM includes WHERE source = ?", (source,))
 
     def write(self, gen: Path) -> None:
         """Save the catalogue into ``gen`` whole (a temporary file renamed over the name)."""
@@ -278,8 +307,9 @@ def sync(gen: Path, notify) -> None:
     try:
         cat = Catalog.open(gen, _section_count(gen))
         if cat is not None:
-            cat.close()
-            return
+            with cat:
+                if cat.has_includes():
+                    return
         b = Builder()
         b.add(_stored_sections(gen))
         b.write(gen)

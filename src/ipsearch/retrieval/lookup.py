@@ -65,6 +65,19 @@ class SectionLookup:
                 pass
         return [Named(s.name, s.title) for s in self.store.sections()]
 
+    def includes(self) -> list[tuple[str, str]] | None:
+        """(file, indexed file it includes) pairs, from the catalogue; None when it cannot say."""
+        from ipsearch.index.catalog import errors
+
+        cat = self.store.catalog(self.ix)
+        if cat is not None:
+            try:
+                with cat:
+                    return cat.includes()
+            except errors():
+                pass
+        return None
+
     def derived(self, name: str, make: Callable[[], list], code: tuple = ()) -> list:
         """``make()``, a value computed from every section of this index, kept in its
         generation after the first time; ``code``: the functions and constants ``make`` runs,
