@@ -20,7 +20,6 @@ import contextlib
 import json
 import os
 import tempfile
-from collections import namedtuple
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -39,7 +38,6 @@ _COLUMNS = [
     *("level", "format", "doc_title", "document", "heading_path", "aliases", "labels"),
     *("title_inferred", "published", "updated", "file_hash"),
 ]
-_Row = namedtuple("_Row", _COLUMNS)
 _CREATE = f"""
 CREATE TABLE sections ({", ".join(_COLUMNS)});
 CREATE INDEX sections_by_source ON sections (source, position);
@@ -51,11 +49,14 @@ CREATE TABLE includes (source, path, UNIQUE (source, path));
 # ``include::``): kept as (file, included file) rows, so QA's page map reads a few rows.
 INCLUDES = "includes"
 _INSERT = f"INSERT INTO sections VALUES ({', '.join('?' * len(_COLUMNS))})"
-_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM sections"
 # What a listing or a lookup by id or title reads: no JSON or date column to decode per row.
 _BRIEF = ("id", "source", "title", "kind", "first_line", "last_line", "file_hash", "chair")
 _BRIEF += ("name", "document", "title_inferred", "position", "doc_title", "level", "format")
+# The rest, read after the brief columns by a full read.
+_DECODED = ("heading_path", "aliases", "labels", "published", "updated")
+assert sorted(_BRIEF + _DECODED) == sorted(_COLUMNS)
 _SELECT_BRIEF = f"SELECT {', '.join(_BRIEF)} FROM sections"
+_SELECT = f"SELECT {', '.join(_BRIEF + _DECODED)} FROM sections"
 
 
 def errors() -> tuple[type[Exception], ...]:
@@ -100,34 +101,6 @@ def _json(text: str):
     return json.loads(text)
 
 
-def _section(r: tuple) -> Section:
-    d = _Row._make(r)
-    return Section(
-        id=d.id,
-        source=d.source,
-        title=d.title,
-        kind=d.kind,
-        first_line=d.first_line,
-        last_line=d.last_line,
-        text="",
-        paragraphs=[],
-        file_hash=d.file_hash or "",
-        chair=d.chair,
-        name=d.name,
-        aliases=_json(d.aliases),
-        labels=_json(d.labels),
-        document=d.document,
-        published=date.fromisoformat(d.published) if d.published else None,
-        updated=date.fromisoformat(d.updated) if d.updated else None,
-        title_inferred=bool(d.title_inferred),
-        position=d.position,
-        doc_title=d.doc_title or "",
-        heading_path=_json(d.heading_path),
-        level=d.level,
-        format=d.format or "",
-    )
-
-
 def _brief_section(r: tuple) -> Section:
     i, src, title, kind, first, last, fh, chair, name, doc, inferred, pos, doc_title, level, fmt = r
     return Section(
@@ -135,6 +108,15 @@ def _brief_section(r: tuple) -> Section:
         title_inferred=bool(inferred), position=pos, doc_title=doc_title or "", level=level,
         format=fmt or "",
     )  # fmt: skip
+
+
+def _section(r: tuple) -> Section:
+    s = _brief_section(r[: len(_BRIEF)])
+    path, aliases, labels, published, updated = r[len(_BRIEF) :]
+    s.heading_path, s.aliases, s.labels = _json(path), _json(aliases), _json(labels)
+    s.published = date.fromisoformat(published) if published else None
+    s.updated = date.fromisoformat(updated) if updated else None
+    return s
 
 
 class Catalog:
