@@ -114,6 +114,7 @@ def test_listings_read_only_the_catalogue(store, monkeypatch):
     assert [s.title for s in store.outline()][:2] == ["Reactors", "Costs"]
     with Searcher(store, semantic=False) as s:
         assert {n.title for n in s.names()} >= {"Reactors", "Budget"}
+        assert sum(n.sections for n in s.names()) == len(store.outline())
         found, _ = s.locate("a.md")
         assert [x.text for x in found] == ["Nuclear decommissioning.", "High."]
         assert s.section("Costs").text == "High."

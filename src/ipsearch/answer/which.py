@@ -53,14 +53,20 @@ class Place:
 
 
 def item_nouns(sections: Sequence[Section | Named]) -> set[str]:
-    """What a corpus calls its items: a head noun many section names or titles share."""
+    """What a corpus calls its items: a head noun many section names or titles share (a
+    ``Named`` stands for its ``sections``)."""
+    from ipsearch.retrieval.lookup import Named
+
     heads = Counter()
+    total = 0
     for s in sections:
+        n = s.sections if isinstance(s, Named) else 1
+        total += n
         for name in {s.name or "", s.title}:
             ws = words(re.sub(r"\([^)]*\)", "", name))
             if ws and ws[-1][:1].isalpha():
-                heads[singular(ws[-1])] += 1
-    floor = max(3, len(sections) // 20)
+                heads[singular(ws[-1])] += n
+    floor = max(3, total // 20)
     return {h for h, n in heads.items() if n >= floor and h not in PLACE_NOUNS and len(h) > 2}
 
 

@@ -14,10 +14,11 @@ from ipsearch.retrieval.terms import term_spans
 
 
 class Named(NamedTuple):
-    """A section's name and title, as the catalogue lists them."""
+    """A name and title, as the catalogue lists them, and how many sections have both."""
 
     name: str | None
     title: str
+    sections: int = 1
 
 
 def matches_source(rel: str, shown: str, pattern: str) -> bool:
@@ -53,7 +54,8 @@ class SectionLookup:
         return sorted(sections, key=lambda s: s.position), line
 
     def names(self) -> list[Named]:
-        """(name, title) of every section, from the catalogue (else the stored sections)."""
+        """Each (name, title) the sections have and how many have it, from the catalogue (else
+        one per stored section)."""
         from ipsearch.index.catalog import errors
 
         cat = self.store.catalog(self.ix)
