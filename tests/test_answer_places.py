@@ -162,3 +162,16 @@ def test_a_fragment_is_answered_as_the_page_that_includes_it(tmp_path):
     assert page.places[0].evidence.text.startswith("gitrevisions - Naming commits")
     section = pipe.trace("How is a range of commits written?")
     assert section.places[0].section.source == "revisions.txt"
+
+
+def test_item_nouns_count_a_repeated_name_as_often_as_sections_have_it():
+    """The catalogue lists each (name, title) once with how many sections have it."""
+    from ipsearch.answer.which import item_nouns
+    from ipsearch.retrieval.lookup import Named
+
+    each = [Named(None, "Mining Board")] * 4 + [Named("Budget", "Costs")] * 30
+    each += [Named(None, f"Topic {i}") for i in range(40)]
+    counted = [Named(None, "Mining Board", 4), Named("Budget", "Costs", 30)]
+    counted += [Named(None, f"Topic {i}", 1) for i in range(40)]
+    assert item_nouns(counted) == item_nouns(each) == {"board", "budget", "cost"}
+    assert item_nouns(counted[:1] + counted[2:]) == item_nouns(each[:4] + each[34:]) == {"board"}

@@ -114,6 +114,61 @@ def test_listings_read_only_the_catalogue(store, monkeypatch):
     assert [s.title for s in store.outline()][:2] == ["Reactors", "Costs"]
     with Searcher(store, semantic=False) as s:
         assert {n.title for n in s.names()} >= {"Reactors", "Budget"}
+        assert sum(n.sections for n in s.names()) == len(store.outline())
         found, _ = s.locate("a.md")
         assert [x.text for x in found] == ["Nuclear decommissioning.", "High."]
         assert s.section("Costs").text == "High."
+
+
+def _asciidoc(corpus: Path) -> None:
+    (corpus / "page.txt").write_text(
+        "page(7)\n=======\n\nNAME\n----\npage - A page\n\ninclude::frag.txt[]\n\n"
+        "include::missing.txt[]\n"
+    )
+    (corpus / "frag.txt").write_text("RANGES\n------\n\nTwo dots.\n")
+
+
+def test_includes_are_listed_and_kept_in_step(store):
+    """The (file, included file) rows QA's page map reads, only of files that are indexed."""
+    _asciidoc(store.corpus)
+    store.update()
+    with catalog.Catalog.open(store.current()) as cat:
+        assert cat.includes() == [("page.txt", "frag.txt")]
+    _touch(store.corpus / "page.txt", "page(7)\n=======\n\nNAME\n----\npage - A page\n")
+    store.update()
+    with catalog.Catalog.open(store.current()) as cat:
+        assert cat.includes() == []
+
+
+def test_a_catalogue_without_includes_is_read_and_rewritten(store):
+    """One written before includes were listed still serves listings; the next ingest (with
+    nothing changed) writes it again with them, and the page map reads them from it."""
+    from ipsearch.answer.which import Includers
+
+    _asciidoc(store.corpus)
+    store.update()
+    with catalog.Catalog.open(store.current()) as cat:
+        old = catalog.Builder()
+        cat.con.backup(old.con)
+    old.con.execute("DROP TABLE includes")
+    old.write(store.current())
+    with catalog.Catalog.open(store.current(), store.open().doc_count()) as cat:
+        assert cat.includes() is None and len(cat.sections()) == len(store.sections())
+    with Searcher(store, semantic=False) as s:
+        assert s.includes() is None
+        assert Includers(s).get("frag.txt") == "page.txt"  # from the stored sections
+    store.update()
+    with catalog.Catalog.open(store.current()) as cat:
+        assert cat.includes() == [("page.txt", "frag.txt")]
+
+
+def test_the_page_map_reads_only_the_catalogue(store, monkeypatch):
+    from ipsearch.answer.which import Includers
+
+    _asciidoc(store.corpus)
+    store.update()
+    monkeypatch.setattr(IndexStore, "sections", lambda _self: pytest.fail("read every section"))
+    with Searcher(store, semantic=False) as s:
+        pages = Includers(s)
+        assert pages.get("frag.txt") == "page.txt"
+        assert pages.get("page.txt") is None

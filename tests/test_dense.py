@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ipsearch.retrieval.dense import Scores, best
+from ipsearch.retrieval.dense import Scores, best, score_array
 
 
 def test_scores_read_like_the_dict_they_replace():
@@ -27,3 +27,18 @@ def test_scores_of_some_kinds_only():
     s = Scores(ids, np.array([0.3, 0.9, 0.6]), np.array([True, False, True]))
     assert dict(s) == {"a": 0.3, "c": 0.6} and best(s) == [("c", 0.6), ("a", 0.3)]
     assert not Scores([], np.zeros(0))
+
+
+def test_the_score_array_equals_the_values_read_one_by_one():
+    """What passage retrieval takes the mean and spread of: the same float64s either way."""
+    rng = np.random.default_rng(3)
+    score = rng.random(1000, dtype=np.float32)
+    keep = rng.random(1000) > 0.3
+    ids = [f"s{i}" for i in range(1000)]
+    for s in (Scores(ids, score), Scores(ids, score, keep)):
+        listed = np.asarray(list(s.values()), dtype=float)
+        got = score_array(s)
+        assert got.dtype == np.float64 and got.tobytes() == listed.tobytes()
+        assert (got.mean(), got.std(), got.max()) == (listed.mean(), listed.std(), listed.max())
+        as_dict = dict(s)
+        assert score_array(as_dict).tobytes() == listed.tobytes()

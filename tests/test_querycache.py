@@ -64,3 +64,22 @@ def test_a_second_process_reuses_the_vector_without_the_encoder(tmp_path, monkey
     monkeypatch.setattr(semantic, "embedder", no_encoder)
     again = Dense(vectors, saved).embed("bone fractures")
     assert again.tobytes() == first.tobytes()
+
+
+def test_a_zeroed_file_is_not_a_vector(tmp_path):
+    """Saved without a flush to disk: what a crash can leave (the right size, all zeros)."""
+    qv = QueryVectors(tmp_path, "m", 4)
+    qv.put("q", _vec(1))
+    np.save(qv.path("q"), np.zeros(4, dtype=np.float32))
+    assert qv.get("q") is None
+    np.save(qv.path("q"), np.array([1.0, np.nan, 0, 0], dtype=np.float32))
+    assert qv.get("q") is None
+
+
+def test_saving_waits_for_no_disk_flush(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setattr(os, "fsync", lambda fd: pytest.fail("flushed a cache file to disk"))
+    qv = QueryVectors(tmp_path, "m", 4)
+    qv.put("q", _vec(1))
+    assert qv.get("q") is not None

@@ -121,9 +121,9 @@ class SectionRanker:
                         dense, [], {sid: i for i, (sid, _) in enumerate(keyword)},
                         {sid: i for i, sid in enumerate(near)}, lead=self.lead)  # fmt: skip
         if dense:
-            import numpy as np
+            from ipsearch.retrieval.dense import score_array
 
-            values = np.asarray(list(dense.values()), dtype=float)
+            values = score_array(dense)
             out.dense_mean, out.dense_max = float(values.mean()), float(values.max())
             out.dense_std = float(values.std()) or 1.0
         return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from html import unescape
 from pathlib import Path
 
@@ -38,43 +38,50 @@ _NUMW = (rf"(?:{_ONE_W}(?:\s+{_SCALE_W}(?:\s+(?:and\s+)?{_ONE_W})?)?"
          rf"|(?:an?\s+)?(?:dozen|{_SCALE_W})|half)(?!\w)")  # fmt: skip
 _UNIT_SIZE = r"(?:[KMGTP]i?B|[KMGTP]i|(?:kilo|mega|giga|tera|peta|[kmgtp]i?)?(?:bytes?|bits?))"
 _UNIT_TIME = r"(?:milli)?seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
-PATTERNS: dict[str, re.Pattern] = {
-    "money": re.compile(
-        r"[£$€]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|bn|m|k)\b)?"
-        r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million|billion|thousand)?\s?(?:pounds|euros|dollars)\b",
-        re.I,
-    ),
-    "date": re.compile(
-        rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\s+\d{{4}}\b|\b(?:{_MONTHS})\s+\d{{1,2}},?"
-        rf"\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:{_MONTHS})\s+\d{{4}}\b"
-        r"|\b(?:1[89]|20)\d{2}\b"
-    ),
-    "duration": re.compile(
-        rf"\b(?:\d[\d,.]*|an?|{_NUMW})(?:\s+an?)?\s*(?:-\s*)?(?:{_UNIT_TIME})\b", re.I
-    ),
-    # How often: "daily", "every 10 minutes", "twice a week", "3 times per hour".
-    "frequency": re.compile(
-        r"\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually)\b"
-        rf"|\bevery\s+(?:(?:\d[\d,.]*|other|few|{_NUMW})\s+)?(?:{_UNIT_TIME}|night|morning)\b"
-        rf"|\b(?:once|twice|(?:\d+|{_NUMW})\s+times)\s+(?:a|an|per|each|every)\s+"
-        rf"(?:{_UNIT_TIME})\b",
-        re.I,
-    ),
-    "quantity": re.compile(
-        # Not "128-bit": joined by a hyphen, a number and unit describe a noun ("a 128-bit
-        # value"), they do not state a quantity.
-        rf"(?:\b\d[\d,.]*\s?|\b{_NUMW}\s)(?:{_UNIT_SIZE}|%|percent|per\s+cent|ms|px|MHz|"
-        r"GHz|requests|users|replicas|characters|lines|items|times)(?![\w-])",
-        re.I,
-    ),
-    "number": re.compile(rf"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.])|\b{_NUMW}", re.I),
-    "url": re.compile(r"\bhttps?://[^\s)>\]]+|\b[\w-]+(?:\.[\w-]+){2,}(?:/[\w./-]*)+"),
-    "flag": re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(?:=\S+)?"),
-    "channel": re.compile(r"(?<![\w&])#[A-Za-z][\w-]+"),
-    "name": re.compile(
-        r"\b[A-Z][\w.&'-]*(?:\s+(?:(?:for|and|of|the|&|on|to|de)\s+)*[A-Z][\w.&'-]*)*"
-    ),
-}
+
+
+@cache
+def typed_patterns() -> dict[str, re.Pattern]:
+    """The typed-span patterns, compiled on first use (9 ms): `which` never reads spans."""
+    return {
+        "money": re.compile(
+            r"[£$€]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:million|billion|thousand|bn|m|k)\b)?"
+            r"|\b\d[\d,]*(?:\.\d+)?\s?(?:million|billion|thousand)?\s?(?:pounds|euros|dollars)\b",
+            re.I,
+        ),
+        "date": re.compile(
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\s+\d{{4}}\b|\b(?:{_MONTHS})\s+\d{{1,2}},?"
+            rf"\s+\d{{4}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:{_MONTHS})\s+\d{{4}}\b"
+            r"|\b(?:1[89]|20)\d{2}\b"
+        ),
+        "duration": re.compile(
+            rf"\b(?:\d[\d,.]*|an?|{_NUMW})(?:\s+an?)?\s*(?:-\s*)?(?:{_UNIT_TIME})\b", re.I
+        ),
+        # How often: "daily", "every 10 minutes", "twice a week", "3 times per hour".
+        "frequency": re.compile(
+            r"\b(?:hourly|daily|nightly|weekly|fortnightly|monthly|quarterly|yearly|annually)\b"
+            rf"|\bevery\s+(?:(?:\d[\d,.]*|other|few|{_NUMW})\s+)?(?:{_UNIT_TIME}|night|morning)\b"
+            rf"|\b(?:once|twice|(?:\d+|{_NUMW})\s+times)\s+(?:a|an|per|each|every)\s+"
+            rf"(?:{_UNIT_TIME})\b",
+            re.I,
+        ),
+        "quantity": re.compile(
+            # Not "128-bit": joined by a hyphen, a number and unit describe a noun ("a 128-bit
+            # value"), they do not state a quantity.
+            rf"(?:\b\d[\d,.]*\s?|\b{_NUMW}\s)(?:{_UNIT_SIZE}|%|percent|per\s+cent|ms|px|MHz|"
+            r"GHz|requests|users|replicas|characters|lines|items|times)(?![\w-])",
+            re.I,
+        ),
+        "number": re.compile(rf"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.])|\b{_NUMW}", re.I),
+        "url": re.compile(r"\bhttps?://[^\s)>\]]+|\b[\w-]+(?:\.[\w-]+){2,}(?:/[\w./-]*)+"),
+        "flag": re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(?:=\S+)?"),
+        "channel": re.compile(r"(?<![\w&])#[A-Za-z][\w-]+"),
+        "name": re.compile(
+            r"\b[A-Z][\w.&'-]*(?:\s+(?:(?:for|and|of|the|&|on|to|de)\s+)*[A-Z][\w.&'-]*)*"
+        ),
+    }
+
+
 _CODEISH = re.compile(r"\S*(?:[_/<>]|::|\(\)|\w\.\w|[a-z][A-Z]|\d[a-z]|[a-z]\d)\S*")
 _OBJECT = re.compile(
     r"\b(?:is|are|was|were|be|called|named|known\s+as|by|uses?|using|via|to\s+be|"
@@ -174,7 +181,11 @@ class Reader:
 
     def spans(self, p: Passage, analysis: Analysis) -> list[tuple[str, int, int]]:
         text = p.text
-        out = [(k, m.start(), m.end()) for k, pat in PATTERNS.items() for m in pat.finditer(text)]
+        out = [
+            (k, m.start(), m.end())
+            for k, pat in typed_patterns().items()
+            for m in pat.finditer(text)
+        ]
         marked = self.code_spans(p)  # the source says these are code
         out += [(k, a, b) for a, b in marked for k in ("code", "marked")]
         out += [("code", m.start(), m.end()) for m in _CODEISH.finditer(text)]

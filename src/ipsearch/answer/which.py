@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,14 +53,20 @@ class Place:
 
 
 def item_nouns(sections: Sequence[Section | Named]) -> set[str]:
-    """What a corpus calls its items: a head noun many section names or titles share."""
+    """What a corpus calls its items: a head noun many section names or titles share (a
+    ``Named`` stands for its ``sections``)."""
+    from ipsearch.retrieval.lookup import Named
+
     heads = Counter()
+    total = 0
     for s in sections:
+        n = s.sections if isinstance(s, Named) else 1
+        total += n
         for name in {s.name or "", s.title}:
             ws = words(re.sub(r"\([^)]*\)", "", name))
             if ws and ws[-1][:1].isalpha():
-                heads[singular(ws[-1])] += 1
-    floor = max(3, len(sections) // 20)
+                heads[singular(ws[-1])] += n
+    floor = max(3, total // 20)
     return {h for h, n in heads.items() if n >= floor and h not in PLACE_NOUNS and len(h) > 2}
 
 
@@ -87,19 +93,26 @@ FIRST_SECTIONS = 3
 def includers(sections: Sequence[Section]) -> dict[str, str]:
     """Included file → the file that includes it, for files of the collection that another of
     its files pulls in (AsciiDoc ``include::``, recorded by the parser as ``includes``): a
-    fragment is read as part of the page that includes it, never as a page of its own. A file
-    two pages include has no one page and stays a page."""
+    fragment is read as part of the page that includes it, never as a page of its own."""
     indexed = {s.source for s in sections}
+    listed = ((s.source, (s.metadata or {}).get("includes", "")) for s in sections)
+    pairs = {(source, p) for source, paths in listed for p in paths.split()}
+    return pages_of(p for p in pairs if p[1] in indexed)
+
+
+def pages_of(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Included file → the file that includes it, from (file, indexed file it includes) pairs.
+    A file two pages include has no one page and stays a page."""
     found: dict[str, set[str]] = {}
-    for s in sections:
-        for path in (s.metadata or {}).get("includes", "").split():
-            if path in indexed and path != s.source:
-                found.setdefault(path, set()).add(s.source)
+    for source, path in pairs:
+        if path != source:
+            found.setdefault(path, set()).add(source)
     return {frag: next(iter(by)) for frag, by in found.items() if len(by) == 1}
 
 
 class Includers:
-    """``includers`` of an open index, worked out on the first page-level question."""
+    """``includers`` of an open index, worked out on the first page-level question from the
+    catalogue's list of includes (a few rows), else once from every stored section."""
 
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
@@ -107,8 +120,13 @@ class Includers:
 
     def get(self, source: str) -> str | None:
         if self._map is None:
-            make = lambda: sorted(includers(self.searcher.store.sections()).items())  # noqa: E731
-            self._map = dict(map(tuple, self.searcher.derived("includers", make, (includers,))))
+            pairs = self.searcher.includes()
+            if pairs is not None:
+                self._map = pages_of(pairs)
+            else:  # an index whose catalogue predates the list: kept in its generation
+                make = lambda: sorted(includers(self.searcher.store.sections()).items())  # noqa: E731
+                code = (includers, pages_of)
+                self._map = dict(map(tuple, self.searcher.derived("includers", make, code)))
         return self._map.get(source)
 
     def first_said(self, source: str) -> Passage | None:

@@ -5,7 +5,8 @@ A generation never changes after it is committed, so anything computed from all 
 generation lives. The first process that needs such a value pays for it and leaves it in the
 generation; later one-shot commands read a few bytes instead of every section. The value is
 keyed by a stamp of the code that computes it, so changed code never reads an old answer, and
-the file is never required: one that cannot be read or written is computed again.
+the file is never required: one that cannot be read or written (or that a crash left torn, as
+it is not flushed to disk) is computed again.
 """
 
 from __future__ import annotations
@@ -63,5 +64,5 @@ def remembered(gen: Path | None, name: str, stamp: str, make: Callable[[], list]
     data = json.dumps({"stamp": stamp, "value": value}, ensure_ascii=False).encode()
     # A read-only index or a generation just retired: computed again next time.
     with contextlib.suppress(OSError):
-        replace_atomically(path, lambda f: f.write(data))
+        replace_atomically(path, lambda f: f.write(data), durable=False)
     return value

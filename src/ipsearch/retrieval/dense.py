@@ -114,6 +114,10 @@ class Scores(Mapping[str, float]):
     def values(self) -> list[float]:  # type: ignore[override]
         return self._score.tolist()
 
+    def array(self) -> np.ndarray:
+        """The similarities in the vectors' order, as an array (``values`` without a list)."""
+        return self._score
+
     def items(self) -> list[tuple[str, float]]:  # type: ignore[override]
         return list(zip(self, self._score.tolist(), strict=True))
 
@@ -127,6 +131,15 @@ class Scores(Mapping[str, float]):
             order = order[: int(np.count_nonzero(self._score >= floor))]
         order = order[:limit].tolist()
         return [(self._ids[self._rows[i]], float(self._score[i])) for i in order]
+
+
+def score_array(scores: Mapping[str, float]) -> np.ndarray:
+    """The similarities of any mapping of them (a ``Scores`` or a dict) as float64."""
+    import numpy as np
+
+    if isinstance(scores, Scores):
+        return scores.array().astype(np.float64)
+    return np.asarray(list(scores.values()), dtype=np.float64)
 
 
 def best(scores: Mapping[str, float], limit: int | None = None, floor: float | None = None):

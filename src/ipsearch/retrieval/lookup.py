@@ -14,10 +14,11 @@ from ipsearch.retrieval.terms import term_spans
 
 
 class Named(NamedTuple):
-    """A section's name and title, as the catalogue lists them."""
+    """A name and title, as the catalogue lists them, and how many sections have both."""
 
     name: str | None
     title: str
+    sections: int = 1
 
 
 def matches_source(rel: str, shown: str, pattern: str) -> bool:
@@ -53,7 +54,8 @@ class SectionLookup:
         return sorted(sections, key=lambda s: s.position), line
 
     def names(self) -> list[Named]:
-        """(name, title) of every section, from the catalogue (else the stored sections)."""
+        """Each (name, title) the sections have and how many have it, from the catalogue (else
+        one per stored section)."""
         from ipsearch.index.catalog import errors
 
         cat = self.store.catalog(self.ix)
@@ -64,6 +66,19 @@ class SectionLookup:
             except errors():
                 pass
         return [Named(s.name, s.title) for s in self.store.sections()]
+
+    def includes(self) -> list[tuple[str, str]] | None:
+        """(file, indexed file it includes) pairs, from the catalogue; None when it cannot say."""
+        from ipsearch.index.catalog import errors
+
+        cat = self.store.catalog(self.ix)
+        if cat is not None:
+            try:
+                with cat:
+                    return cat.includes()
+            except errors():
+                pass
+        return None
 
     def derived(self, name: str, make: Callable[[], list], code: tuple = ()) -> list:
         """``make()``, a value computed from every section of this index, kept in its

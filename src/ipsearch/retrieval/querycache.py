@@ -4,8 +4,9 @@ Loading the sentence encoder (onnxruntime, the tokenizer, the session) costs a o
 ``ask`` or ``which`` ~0.1 CPU s, more than the rest of its retrieval; a question asked again
 (an assistant retrying, a user paging through ``which`` answers) needs only its vector, which
 depends on the text and the model alone. Each vector is one small ``.npy`` file named by a
-hash of the model, its sequence length and the text, written atomically; a file that cannot
-be read or written only costs the embedding. When a new vector makes the folder hold more
+hash of the model, its sequence length and the text, written atomically (not flushed to
+disk: a file a crash left empty or zeroed is read as missing); a file that cannot be read or
+written only costs the embedding. When a new vector makes the folder hold more
 than ``LIMIT`` files, the oldest written are removed down to three quarters of it.
 """
 
@@ -48,6 +49,9 @@ class QueryVectors:
             return None
         if vec.shape != (self.dimension,) or vec.dtype != np.float32:
             return None
+        # Written without a flush to disk: a file a crash left zeroed is not a vector.
+        if not (vec.any() and np.isfinite(vec).all()):
+            return None
         return vec
 
     def put(self, text: str, vec: np.ndarray) -> None:
@@ -56,7 +60,8 @@ class QueryVectors:
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            replace_atomically(self.path(text), lambda f: np.save(f, vec, allow_pickle=False))
+            write = lambda f: np.save(f, vec, allow_pickle=False)  # noqa: E731
+            replace_atomically(self.path(text), write, durable=False)
             self._prune()
         except OSError:
             pass
