@@ -87,7 +87,7 @@ def gates_of(item: dict, rankers: dict) -> dict:
         for sc, c in spans:
             rivals.setdefault(c["t"], sc)
         top = dict(zip(SPAN_FEATURES, spans[0][1]["x"], strict=True))
-        row = gate_row(list(rivals.values()), top, SPAN_GATE_BASE)
+        row = gate_row(list(rivals.values()), top, SPAN_GATE_BASE, list(rivals))
         out["span"] = ([row[f] for f in SPAN_GATE_FEATURES], spans[0][1])
     if places:
         top = dict(zip(PLACE_FEATURES, places[0][1]["x"], strict=True))
