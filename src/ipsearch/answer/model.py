@@ -129,7 +129,9 @@ def gate_row(
     # How spread the ranker's belief is over all the rival answers, not only the first two: a
     # winner among many near-equal rivals is a closer call than its margin alone shows.
     total = sum(scores)
-    row["entropy"] = -sum(s / total * math.log(s / total) for s in scores if s > 0) if total else 0.0
+    row["entropy"] = (
+        -sum(s / total * math.log(s / total) for s in scores if s > 0) if total else 0.0
+    )
     # A winner of the very kind the question asks for is worth its score; another kind less.
     row["score_typed"] = row["score"] * top.get("type_first", 0.0)
     row["margin_typed"] = row["margin"] * top.get("type_first", 0.0)
@@ -137,8 +139,8 @@ def gate_row(
 
 
 def nested_rival(keys: list[str], within: int = NESTED_WITHIN) -> float:
-    """1 when one of the winner's nearest rivals is a longer or shorter reading of it ("4MB" and
-    "four megabytes (4MB)"): a value the reader's rules found in several overlapping spans is
+    """1 when one of the winner's nearest rivals is a longer or shorter reading of it ("4 bytes" and
+    "up to 4 bytes"): a value the reader's rules found in several overlapping spans is
     one the passage states (measured on each of six corpora, right winners have one three to
     eight times as often as wrong ones)."""
     if not keys:
