@@ -34,17 +34,26 @@ def fit(data: dict[str, list[dict]]) -> dict:
         g_rows += [gates_of(it, inner) for it in v]
     m["span_gate"], m["place_gate"] = fit_gates(g_items, g_rows)
     cross_fitted_probs(data, g_items, g_rows)
-    best = None
-    for ts in safe_span_thresholds(m, g_items, g_rows):
-        for tp in GRID[::2]:
+    spans, places = safe_span_thresholds(m, g_items, g_rows), GRID[::2]
+    u = np.zeros((len(spans), len(places)))
+    for i, ts in enumerate(spans):
+        for j, tp in enumerate(places):
             m["span_gate"]["threshold"], m["place_gate"]["threshold"] = ts, tp
-            u = figures(g_items, g_rows, m)["utility"]
-            if best is None or u > best[0]:
-                best = (u, ts, tp)
-    m["span_gate"]["threshold"], m["place_gate"]["threshold"] = float(best[1]), float(best[2])
+            u[i, j] = figures(g_items, g_rows, m)["utility"]
+    i, j = np.unravel_index(np.argmax(smoothed(u)), u.shape)
+    m["span_gate"]["threshold"], m["place_gate"]["threshold"] = float(spans[i]), float(places[j])
     by_type(m, g_items, g_rows)
     m["span"]["threshold"] = m["place"]["threshold"] = 0.0
     return m
+
+
+def smoothed(u: np.ndarray) -> np.ndarray:
+    """Each pair of thresholds' utility averaged with its grid neighbours': a peak one held-out
+    item wide is chance (measured: the seed's place threshold swung from 0.65 to 0.8 on a
+    quarter point when only the span gate changed); the middle of a broad plateau transfers."""
+    from scipy.ndimage import uniform_filter
+
+    return uniform_filter(u, size=3, mode="nearest")
 
 
 def fit_gates(items: list[dict], rows: list[dict]) -> tuple[dict, dict]:
