@@ -18,7 +18,7 @@ pytest.importorskip("sklearn")  # the `fit` extra
 
 from answer_fit.gates import fit_one  # noqa: E402
 from answer_fit.rankers import fit_listwise, shares  # noqa: E402
-from answer_fit.thresholds import group_keys  # noqa: E402
+from answer_fit.thresholds import group_keys, smoothed  # noqa: E402
 
 from ipsearch.answer.analysis import ANSWER_KINDS  # noqa: E402
 
@@ -61,6 +61,11 @@ def test_monotone_gate_never_trusts_a_higher_score_less() -> None:
 def test_every_answer_type_has_one_threshold_group() -> None:
     keys = [k for g in ("certain", "open", "place", "page") for k in group_keys(g)]
     assert sorted(keys) == sorted([*ANSWER_KINDS, "place/doc"])
+
+
+def test_thresholds_chosen_on_a_plateau_not_a_one_point_peak() -> None:
+    u = np.array([[0.0, 10.0, 0.0, 8.0, 8.0, 8.0]])
+    assert int(np.argmax(u)) == 1 and int(np.argmax(smoothed(u))) == 4
 
 
 def test_script_keeps_its_flags() -> None:
