@@ -139,8 +139,8 @@ def gate_row(
 
 
 def nested_rival(keys: list[str], within: int = NESTED_WITHIN) -> float:
-    """1 when one of the winner's nearest rivals is a longer or shorter reading of it ("4 bytes" and
-    "up to 4 bytes"): a value the reader's rules found in several overlapping spans is
+    """1 when one of the winner's nearest rivals is a longer or shorter reading of it ("N" and
+    "up to N"): a value the reader's rules found in several overlapping spans is
     one the passage states (measured on each of six corpora, right winners have one three to
     eight times as often as wrong ones)."""
     if not keys:
