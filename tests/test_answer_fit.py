@@ -16,11 +16,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 pytest.importorskip("sklearn")  # the `fit` extra
 
-from answer_fit.gates import fit_one  # noqa: E402
+from answer_fit.gates import C, fit_one  # noqa: E402
 from answer_fit.rankers import fit_listwise, shares  # noqa: E402
-from answer_fit.thresholds import group_keys  # noqa: E402
+from answer_fit.thresholds import C_GRID, chosen_c, group_keys, smoothed  # noqa: E402
 
 from ipsearch.answer.analysis import ANSWER_KINDS  # noqa: E402
+from ipsearch.answer.model import SPAN_GATE_FEATURES  # noqa: E402
 
 
 def _groups(seed: int = 0) -> list[tuple[list[list[float]], list[bool]]]:
@@ -61,6 +62,28 @@ def test_monotone_gate_never_trusts_a_higher_score_less() -> None:
 def test_every_answer_type_has_one_threshold_group() -> None:
     keys = [k for g in ("certain", "open", "place", "page") for k in group_keys(g)]
     assert sorted(keys) == sorted([*ANSWER_KINDS, "place/doc"])
+
+
+def test_thresholds_chosen_on_a_plateau_not_a_one_point_peak() -> None:
+    u = np.array([[0.0, 10.0, 0.0, 8.0, 8.0, 8.0]])
+    assert int(np.argmax(u)) == 1 and int(np.argmax(smoothed(u))) == 4
+
+
+def test_gate_strength_chosen_by_nested_leave_one_corpus_out() -> None:
+    """Three corpora whose gate rows mark right winners by their score alone: whatever strength
+    the nested fit picks comes from the grid, for each gate."""
+    rng = np.random.default_rng(1)
+    items, rows, width = [], [], len(SPAN_GATE_FEATURES)
+    for corpus in ("a", "b", "c"):
+        for _ in range(40):
+            ok = bool(rng.random() < 0.5)
+            x = [float(ok) + rng.normal(0, 0.7) for _ in range(3)]
+            items.append(
+                {"corpus": corpus, "has_answers": True, "negative": False, "type": "number"}
+            )
+            rows.append({"span": ([*x, *[0.0] * len(SPAN_GATE_FEATURES)][:width], {"right": ok})})
+    got = chosen_c({"a": [], "b": [], "c": []}, items, rows)
+    assert got["span"] in C_GRID and got["place"] == C  # no place rows: the default
 
 
 def test_script_keeps_its_flags() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ipsearch.answer.analysis import QuestionAnalyzer
 from ipsearch.answer.features import Featurizer, label_of
-from ipsearch.answer.model import gate_row, merge_shares
+from ipsearch.answer.model import gate_row, merge_shares, nested_rival
 from ipsearch.answer.passages import Passage
 from ipsearch.answer.reader import Candidate, Reader, answer_key
 from ipsearch.answer.terms import Vocabulary, key_words, soft_match, stem_similarity
@@ -54,6 +54,21 @@ def test_equal_answers_share_their_belief():
     row = gate_row([0.6, 0.3], {"type_first": 1.0}, ["type_first"])
     assert round(row["margin"], 2) == 0.3 and row["score_typed"] == 0.6
     assert round(row["margin_log"], 2) == 0.69  # twice as likely as the runner-up
+
+
+def test_gate_sees_how_spread_the_belief_is_and_nested_readings():
+    sure = gate_row([0.9, 0.05, 0.05], {}, [])
+    torn = gate_row([0.4, 0.3, 0.3], {}, [])
+    assert 0 < sure["entropy"] < torn["entropy"]
+    assert gate_row([1.0], {}, [])["entropy"] == 0.0
+    # A longer or shorter reading of the winner among its near rivals, on whole words only.
+    assert nested_rival(["4 bytes", "20", "up to 4 bytes"]) == 1.0
+    assert nested_rival(["channel 4", "channel"]) == 1.0
+    assert nested_rival(["4mb", "14mb", "4 mb"]) == 0.0
+    assert nested_rival(["x", "a", "b", "c", "d", "e", "x y"]) == 0.0  # beyond the near rivals
+    assert nested_rival([]) == 0.0
+    row = gate_row([0.6, 0.3], {}, [], ["4 bytes", "up to 4 bytes"])
+    assert row["nested"] == 1.0 and gate_row([0.6, 0.3], {}, [])["nested"] == 0.0
 
 
 def _texts(text: str, question: str) -> dict[str, set[str]]:

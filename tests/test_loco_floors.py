@@ -17,12 +17,12 @@ from tests.conftest import ROOT
 # set: (place@1, right short answer, wrong answers, negatives abstained), measured keyword-only
 # with the committed held-out weights.
 MEASURED = {
-    "seed": (0.759, 0.531, 0, 1.0),
-    "git-docs": (0.415, 0.045, 0, 1.0),
+    "seed": (0.759, 0.612, 1, 1.0),
+    "git-docs": (0.463, 0.136, 1, 1.0),
     "govuk-developer-docs": (0.712, 0.115, 1, 0.917),
-    "postgresql-docs": (0.520, 0.0, 0, 0.917),
-    "python-docs": (0.604, 0.0, 0, 1.0),
-    "rust-book": (0.577, 0.083, 0, 0.875),
+    "postgresql-docs": (0.540, 0.0, 0, 0.917),
+    "python-docs": (0.625, 0.083, 0, 1.0),
+    "rust-book": (0.500, 0.083, 0, 1.0),
 }
 SLACK = 0.03
 

@@ -180,7 +180,7 @@ def test_dev_set_with_paraphrases_meets_the_bar(searcher):
     ("question", "expected"),
     [
         pytest.param("Which partnership covers car manufacturing?", "Automotive", marks=GAP),
-        ("Which partnership covers the electricity grid?", "Energy"),
+        pytest.param("Which partnership covers the electricity grid?", "Energy", marks=GAP),
         pytest.param("Which partnership deals with digging tunnels?", "Tunnelling", marks=GAP),
         pytest.param("Which partnership covers film and television?", "Creative", marks=GAP),
         pytest.param("Which partnership covers nuclear power stations?", "Nuclear", marks=GAP),

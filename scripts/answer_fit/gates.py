@@ -22,7 +22,10 @@ C = 0.2  # L2 strength of every logistic fit (sklearn's inverse regularisation)
 
 
 def fit_one(
-    rows: list[tuple[list[float], bool]], balanced: bool = False, monotone: list[int] | None = None
+    rows: list[tuple[list[float], bool]],
+    balanced: bool = False,
+    monotone: list[int] | None = None,
+    c: float = C,
 ) -> dict:
     from sklearn.linear_model import LogisticRegression
 
@@ -35,17 +38,19 @@ def fit_one(
         return {"coef": [0.0] * x.shape[1], "intercept": -5.0 if not y.any() else 5.0,
                 "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
     if monotone:
-        coef, intercept = fit_monotone((x - mean) / scale, y, monotone)
+        coef, intercept = fit_monotone((x - mean) / scale, y, monotone, c)
     else:
         lr = LogisticRegression(
-            C=C, max_iter=3000, class_weight="balanced" if balanced else None
+            C=c, max_iter=3000, class_weight="balanced" if balanced else None
         ).fit((x - mean) / scale, y)
         coef, intercept = lr.coef_[0].tolist(), float(lr.intercept_[0])
     return {"coef": coef, "intercept": intercept,
             "mean": mean.tolist(), "scale": scale.tolist()}  # fmt: skip
 
 
-def fit_monotone(x: np.ndarray, y: np.ndarray, monotone: list[int]) -> tuple[list[float], float]:
+def fit_monotone(
+    x: np.ndarray, y: np.ndarray, monotone: list[int], c: float = C
+) -> tuple[list[float], float]:
     """The same L2 logistic regression with the coefficients at ``monotone`` held ≥ 0: a gate
     whose winner scores higher, or leads its runner-up by more, must never trust it less (the
     unconstrained fit lets correlated score and margin cancel, and close calls pass)."""
@@ -57,9 +62,9 @@ def fit_monotone(x: np.ndarray, y: np.ndarray, monotone: list[int]) -> tuple[lis
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         z = sign * (x @ w[:k] + w[k])
         p = 1.0 / (1.0 + np.exp(np.clip(z, -50, 50)))  # = 1 - sigmoid(z)
-        value = float(np.logaddexp(0.0, -z).sum() + (w[:k] @ w[:k]) / (2 * C))
+        value = float(np.logaddexp(0.0, -z).sum() + (w[:k] @ w[:k]) / (2 * c))
         g = -(sign * p)
-        return value, np.append(x.T @ g + w[:k] / C, g.sum())
+        return value, np.append(x.T @ g + w[:k] / c, g.sum())
 
     bounds = [(0.0, None) if i in monotone else (None, None) for i in range(k)] + [(None, None)]
     w = minimize(loss, np.zeros(k + 1), jac=True, method="L-BFGS-B", bounds=bounds).x
@@ -87,7 +92,7 @@ def gates_of(item: dict, rankers: dict) -> dict:
         for sc, c in spans:
             rivals.setdefault(c["t"], sc)
         top = dict(zip(SPAN_FEATURES, spans[0][1]["x"], strict=True))
-        row = gate_row(list(rivals.values()), top, SPAN_GATE_BASE)
+        row = gate_row(list(rivals.values()), top, SPAN_GATE_BASE, list(rivals))
         out["span"] = ([row[f] for f in SPAN_GATE_FEATURES], spans[0][1])
     if places:
         top = dict(zip(PLACE_FEATURES, places[0][1]["x"], strict=True))

@@ -32,7 +32,8 @@ def loco(data: dict[str, list[dict]], loco_dir: Path | None) -> None:
         print(f"{held:28} {f['place_at_1']!s:7} {f['answer']!s:6} "
               f"{f['wrong']:2d}/{f['answerable']:<3d}"
               f"     {f['neg_abstained']:10}  span {m['span_gate']['threshold']:.3f} place "
-              f"{m['place_gate']['threshold']:.3f}")  # fmt: skip
+              f"{m['place_gate']['threshold']:.3f}; C span {m['gate_c']['span']} place "
+              f"{m['gate_c']['place']}")  # fmt: skip
         print(f"{'':28} reliability: {reliability(f['conf'])}")
         print(
             f"{'':28} spans: held out {right_first(data[held], m)}; in-sample "

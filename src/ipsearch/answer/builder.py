@@ -115,7 +115,7 @@ class AnswerBuilder:
         rivals: dict[str, float] = {}
         for c in cands:  # best first: equal answers already share one (merged) score
             rivals.setdefault(answer_key(c.text), c.score)
-        row = gate_row(list(rivals.values()), cands[0].features, SPAN_GATE_BASE)
+        row = gate_row(list(rivals.values()), cands[0].features, SPAN_GATE_BASE, list(rivals))
         return cands[0], self.models.span_gate.prob(row)
 
     def place_confidence(self, places: list[Place], i: int = 0) -> float:

@@ -65,10 +65,14 @@ class Models:
     meta: dict
 
 
-# What the gates see of the winner besides its ranking score and margin.
+# What the gates see of the winner besides its ranking score and margin. The winner's dense
+# similarity and heading coverage: a passage that means what the question asks, under a
+# heading that names it, holds a right value more often on a corpus the gate never saw
+# (measured leave-one-corpus-out, with them the held-out gates rank right winners above wrong
+# ones more often in five of six corpora).
 SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun", "agree",
                   "certain", "near", "miss_max", "echo", "inside", "in_top_place",
-                  "place_rel"]  # fmt: skip
+                  "place_rel", "dense", "cov_head"]  # fmt: skip
 # Each ranking's rank, the dense z-score and label coverage help the ranker (they compare the
 # places of one question) but not the gate: across corpora, how well a page's title names a
 # question depends on how the corpus titles its pages (measured leave-one-corpus-out, the gate
@@ -78,11 +82,13 @@ SPAN_GATE_BASE = ["type_first", "cov_own", "cov_ctx", "key_field", "counts_noun"
 PLACE_GATE_BASE = ["cov_section", "cov_best", "dense", "dense_gap", "doc_level", "miss_max",
                    "miss_rare"]  # fmt: skip
 SPAN_GATE_FEATURES = ["score", "margin", "margin_log", "n_cands", "score_typed", "margin_typed",
-                      *SPAN_GATE_BASE]  # fmt: skip
+                      "entropy", "nested", *SPAN_GATE_BASE]  # fmt: skip
 # A place's share and margin also as log-odds: the shares of a confident ranker crowd near 1,
 # where a linear gate cannot tell 0.9 from 0.999; log-odds spread them on one scale for every
 # corpus. No count of rivals: how many places a question reaches depends on the corpus.
 PLACE_GATE_FEATURES = ["score", "margin", "score_logit", "margin_logit", *PLACE_GATE_BASE]
+# How many of the winner's runners-up ``nested_rival`` looks at.
+NESTED_WITHIN = 5
 # Shares closer to 0 or 1 than this are as sure as the fit can tell.
 SHARE_FLOOR = 1e-3
 
@@ -105,10 +111,14 @@ def merge_shares(keys: list[str], shares: list[float]) -> list[float]:
     return [total[k] for k in keys]
 
 
-def gate_row(scores: list[float], top: dict[str, float], base: list[str]) -> dict[str, float]:
+def gate_row(
+    scores: list[float], top: dict[str, float], base: list[str], keys: list[str] | None = None
+) -> dict[str, float]:
     """Gate features of a question's winner: ``scores`` are the rival scores, best first, with
-    equal answers already merged (a runner-up that says the same thing is no rival)."""
+    equal answers already merged (a runner-up that says the same thing is no rival); ``keys``
+    their answer keys, where the rivals are spans."""
     row = {f: top[f] for f in base if f in top}
+    row["nested"] = nested_rival(keys or [])
     row["score"] = scores[0] if scores else 0.0
     row["margin"] = scores[0] - scores[1] if len(scores) > 1 else scores[0] if scores else 0.0
     # How many times likelier the winner is than its runner-up: unlike shares, this does not
@@ -116,10 +126,30 @@ def gate_row(scores: list[float], top: dict[str, float], base: list[str]) -> dic
     first, second = [*scores, 0.0, 0.0][:2]
     row["margin_log"] = min(math.log((first + 1e-6) / (second + 1e-6)), 10.0) if first else 0.0
     row["n_cands"] = min(len(scores), 20) / 20
+    # How spread the ranker's belief is over all the rival answers, not only the first two: a
+    # winner among many near-equal rivals is a closer call than its margin alone shows.
+    total = sum(scores)
+    row["entropy"] = (
+        -sum(s / total * math.log(s / total) for s in scores if s > 0) if total else 0.0
+    )
     # A winner of the very kind the question asks for is worth its score; another kind less.
     row["score_typed"] = row["score"] * top.get("type_first", 0.0)
     row["margin_typed"] = row["margin"] * top.get("type_first", 0.0)
     return row
+
+
+def nested_rival(keys: list[str], within: int = NESTED_WITHIN) -> float:
+    """1 when one of the winner's nearest rivals is a longer or shorter reading of it ("N" and
+    "up to N"): a value the reader's rules found in several overlapping spans is
+    one the passage states (measured on each of six corpora, right winners have one three to
+    eight times as often as wrong ones)."""
+    if not keys:
+        return 0.0
+    top = f" {keys[0]} "
+    for k in keys[1 : within + 1]:
+        if top in f" {k} " or f" {k} " in top:
+            return 1.0
+    return 0.0
 
 
 def place_gate_row(scores: list[float], top: dict[str, float]) -> dict[str, float]:
